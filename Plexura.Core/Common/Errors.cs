@@ -1,0 +1,32 @@
+namespace Plexura.Core.Common;
+
+/// <summary>The record does not exist in the caller's practice (or at all: the two are indistinguishable).</summary>
+public sealed class RecordNotFoundException(string recordType)
+    : Exception($"{recordType} was not found.")
+{
+    /// <summary>The kind of record that was looked for.</summary>
+    public string RecordType { get; } = recordType;
+}
+
+/// <summary>An update was based on a stale version of the record.</summary>
+public sealed class ConcurrencyConflictException(string recordType)
+    : Exception($"{recordType} was changed by someone else. Reload and try again.")
+{
+    /// <summary>The kind of record in conflict.</summary>
+    public string RecordType { get; } = recordType;
+}
+
+/// <summary>A record with the same unique key already exists.</summary>
+/// <remarks>The message names the key, never its value: values such as emails must not reach logs.</remarks>
+public sealed class DuplicateRecordException(string recordType, string key)
+    : Exception($"A {recordType} with the same {key} already exists.")
+{
+    /// <summary>The kind of record.</summary>
+    public string RecordType { get; } = recordType;
+
+    /// <summary>The unique key that collided.</summary>
+    public string Key { get; } = key;
+}
+
+/// <summary>Input that breaks a rule; the message is safe to show to the user and never contains PHI.</summary>
+public sealed class ValidationFailedException(string message) : Exception(message);

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Plexura.Infrastructure.Configuration;
+
+/// <summary>Supplies a master key on a developer's machine so <c>dotnet run</c> works with no set-up.</summary>
+/// <remarks>
+/// Development only: the key is generated once into the data folder and reused, with a loud warning, because
+/// losing it makes every stored PHI field unreadable. Every other environment must configure the key and refuses
+/// to start without one (see <see cref="SecurityOptionsValidator"/>).
+/// </remarks>
+public static class DevelopmentMasterKey
+{
+    /// <summary>Adds a generated master key to <paramref name="configuration"/> when none is configured.</summary>
+    /// <returns>The key file used, or null when a key was configured.</returns>
+    public static string? EnsureConfigured(IConfigurationManager configuration, string contentRoot, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!string.IsNullOrWhiteSpace(configuration[$"{SecurityOptions.Section}:MasterKey"]))
+        {
+            return null;
+        }
+
+        var sqlitePath = configuration[$"{StorageOptions.Section}:SqlitePath"] ?? new StorageOptions().SqlitePath;
+        var dataFolder = Path.GetDirectoryName(Path.IsPathRooted(sqlitePath) ? sqlitePath : Path.Combine(contentRoot, sqlitePath))!;
+        Directory.CreateDirectory(dataFolder);
+        var file = Path.Combine(dataFolder, "development-master.key");
+        if (!File.Exists(file))
+        {
+            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            File.WriteAllText(file, key);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        configuration[$"{SecurityOptions.Section}:MasterKey"] = File.ReadAllText(file).Trim();
+        configuration[$"{SecurityOptions.Section}:MasterKeyId"] = "development";
+        logger.LogWarning(
+            "DEVELOPMENT ONLY: no {Setting} configured; using the generated key in {File}. Losing that file makes all stored PHI unreadable. Never use it in production.",
+            $"{SecurityOptions.Section}:MasterKey",
+            file);
+        return file;
+    }
+}

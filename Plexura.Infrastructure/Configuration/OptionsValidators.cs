@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+
+namespace Plexura.Infrastructure.Configuration;
+
+/// <summary>Checks <see cref="StorageOptions"/>; every message names the setting at fault.</summary>
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        if (!Enum.TryParse<StorageProvider>(options.Provider, ignoreCase: true, out var provider)
+            || !Enum.IsDefined(provider) || int.TryParse(options.Provider, out _))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{StorageOptions.Section}:Provider must be 'Sqlite' or 'Mongo' (found '{options.Provider}').");
+        }
+
+        if (provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(options.SqlitePath))
+        {
+            return ValidateOptionsResult.Fail($"{StorageOptions.Section}:SqlitePath is required when the provider is Sqlite.");
+        }
+
+        if (provider == StorageProvider.Mongo)
+        {
+            if (string.IsNullOrWhiteSpace(options.MongoConnectionString))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:MongoConnectionString is required when the provider is Mongo.");
+            }
+
+            if (!options.MongoConnectionString.StartsWith("mongodb://", StringComparison.Ordinal)
+                && !options.MongoConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:MongoConnectionString must start with mongodb:// or mongodb+srv://.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.MongoDatabase))
+            {
+                return ValidateOptionsResult.Fail($"{StorageOptions.Section}:MongoDatabase is required when the provider is Mongo.");
+            }
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>Checks <see cref="SecurityOptions"/>: the master keys must be 32 bytes of base64.</summary>
+internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SecurityOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.MasterKey))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{SecurityOptions.Section}:MasterKey is required: 32 random bytes, base64 (for example `openssl rand -base64 32`).");
+        }
+
+        if (!IsKey(options.MasterKey))
+        {
+            return ValidateOptionsResult.Fail($"{SecurityOptions.Section}:MasterKey must be 32 bytes encoded as base64.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.MasterKeyId) || options.MasterKeyId.Length > 64)
+        {
+            return ValidateOptionsResult.Fail($"{SecurityOptions.Section}:MasterKeyId must be 1-64 characters.");
+        }
+
+        foreach (var (id, key) in options.PreviousMasterKeys)
+        {
+            if (!IsKey(key))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{SecurityOptions.Section}:PreviousMasterKeys:{id} must be 32 bytes encoded as base64.");
+            }
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+
+    internal static bool IsKey(string value)
+    {
+        Span<byte> bytes = stackalloc byte[48];
+        return Convert.TryFromBase64String(value.Trim(), bytes, out var written) && written == 32;
+    }
+}

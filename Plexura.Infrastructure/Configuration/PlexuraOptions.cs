@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Plexura.Infrastructure.Configuration;
+
+/// <summary>Which database engine stores the data.</summary>
+public enum StorageProvider
+{
+    /// <summary>Embedded SQLite file: the default for development, tests and single-node installs.</summary>
+    Sqlite,
+
+    /// <summary>MongoDB (Atlas in production).</summary>
+    Mongo,
+}
+
+/// <summary>Section <c>Plexura:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Plexura:Storage";
+
+    public string Provider { get; set; } = nameof(StorageProvider.Sqlite);
+
+    /// <summary>SQLite database file. Relative paths are under the content root.</summary>
+    public string SqlitePath { get; set; } = "data/plexura.db";
+
+    public string? MongoConnectionString { get; set; }
+
+    public string MongoDatabase { get; set; } = "plexura";
+
+    public StorageProvider ParsedProvider => Enum.Parse<StorageProvider>(Provider, ignoreCase: true);
+}
+
+/// <summary>Section <c>Plexura:Security</c>.</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "Plexura:Security";
+
+    /// <summary>The current master key: 32 random bytes, base64. Wraps every practice's data key.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>The current master key's id, written beside every key it wraps.</summary>
+    public string MasterKeyId { get; set; } = "master-1";
+
+    /// <summary>Earlier master keys by id (base64), kept until every data key is re-wrapped.</summary>
+    public Dictionary<string, string> PreviousMasterKeys { get; set; } = [];
+}
+
+/// <summary>Section <c>Plexura:OpenAI</c> (filled by the AI drafting issue).</summary>
+public sealed class OpenAiOptions
+{
+    public const string Section = "Plexura:OpenAI";
+
+    public string? ApiKey { get; set; }
+
+    [Url]
+    public string? Endpoint { get; set; }
+
+    public string TranscriptionModel { get; set; } = "whisper-1";
+
+    public string DraftingModel { get; set; } = "gpt-4o-mini";
+}
+
+/// <summary>Section <c>Plexura:Email</c> (filled by the identity issue).</summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Plexura:Email";
+
+    /// <summary>Resend API key; without one, mail goes to the development outbox.</summary>
+    public string? ResendApiKey { get; set; }
+
+    [Url]
+    public string ResendBaseUrl { get; set; } = "https://api.resend.com";
+
+    public string From { get; set; } = "Plexura <no-reply@plexura.ai>";
+}
+
+/// <summary>Section <c>Plexura:Billing</c> (filled by the billing issue).</summary>
+public sealed class BillingOptions
+{
+    public const string Section = "Plexura:Billing";
+
+    /// <summary>Stripe secret key; without one, billing is off.</summary>
+    public string? StripeSecretKey { get; set; }
+
+    public string? StripeWebhookSecret { get; set; }
+
+    public string? StripePriceId { get; set; }
+}

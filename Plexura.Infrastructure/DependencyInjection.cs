@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Plexura.Core.Auditing;
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
+using Plexura.Core.Security;
+using Plexura.Core.Users;
+using Plexura.Infrastructure.Auditing;
+using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.Persistence;
+using Plexura.Infrastructure.Persistence.Documents;
+using Plexura.Infrastructure.Persistence.Repositories;
+using Plexura.Infrastructure.Persistence.Sqlite;
+using Plexura.Infrastructure.Security;
+
+namespace Plexura.Infrastructure;
+
+/// <summary>Registers storage, encryption and auditing for the configured engine.</summary>
+public static class DependencyInjection
+{
+    /// <summary>Health-check tag of the checks that gate readiness.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption and the audit store.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The app configuration.</param>
+    /// <param name="contentRoot">Relative file paths (the SQLite file) resolve against this folder.</param>
+    public static IServiceCollection AddPlexuraInfrastructure(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        AddValidatedOptions<StorageOptions, StorageOptionsValidator>(services, configuration, StorageOptions.Section);
+        AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(services, configuration, SecurityOptions.Section);
+        services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
+
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var isMongo = string.Equals(storage.Provider, nameof(StorageProvider.Mongo), StringComparison.OrdinalIgnoreCase);
+        if (isMongo)
+        {
+            AddMongo(services);
+        }
+        else
+        {
+            AddSqlite(services, contentRoot);
+        }
+
+        services.AddSingleton<IPracticeRepository, PracticeRepository>();
+        services.AddSingleton<IUserRepository, UserRepository>();
+        services.AddSingleton<IMembershipRepository, MembershipRepository>();
+        services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
+
+        services.AddSingleton<MasterKeyRing>();
+        services.AddSingleton<PracticeKeyService>();
+        services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
+        services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+
+        services.AddHostedService<StorageStartup>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        return services;
+    }
+
+    private static void AddSqlite(IServiceCollection services, string contentRoot)
+    {
+        services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value.SqlitePath;
+            return new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
+        });
+        services.AddSingleton<SqliteMigrator>();
+        services.AddSingleton<IStorageEngine, SqliteEngine>();
+        services.AddSingleton<IDocumentStore, SqliteDocumentStore>();
+        services.AddSingleton<IAuditStore, SqliteAuditStore>();
+    }
+
+    private static void AddMongo(IServiceCollection services)
+    {
+        Persistence.Mongo.MongoRegistration.Add(services);
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

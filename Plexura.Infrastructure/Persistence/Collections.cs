@@ -1,0 +1,51 @@
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
+using Plexura.Core.Security;
+using Plexura.Core.Users;
+using Plexura.Infrastructure.Persistence.Documents;
+
+namespace Plexura.Infrastructure.Persistence;
+
+/// <summary>Every document collection, defined once for both engines.</summary>
+internal static class Collections
+{
+    public static readonly CollectionDefinition<Practice> Practices = new(
+        "practices",
+        "practice",
+        IsPracticeOwned: true,
+        p => p.Id.ToString(),
+        p => p.Id,
+        p => p.Version,
+        (p, v) => p with { Version = v },
+        []);
+
+    public static readonly CollectionDefinition<User> Users = new(
+        "users",
+        "user",
+        IsPracticeOwned: false,
+        u => u.Id.ToString(),
+        _ => null,
+        u => u.Version,
+        (u, v) => u with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(User.Email)), Unique: true)]);
+
+    public static readonly CollectionDefinition<Membership> Memberships = new(
+        "memberships",
+        "membership",
+        IsPracticeOwned: true,
+        m => m.Id.ToString(),
+        m => m.PracticeId,
+        m => m.Version,
+        (m, v) => m with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(Membership.UserId)), Unique: true, CrossPracticeLookup: true)]);
+
+    public static readonly CollectionDefinition<PracticeDataKey> PracticeKeys = new(
+        "practice_keys",
+        "practice key",
+        IsPracticeOwned: true,
+        k => k.Id,
+        k => k.PracticeId,
+        k => k.Version,
+        (k, v) => k with { Version = v },
+        []);
+}

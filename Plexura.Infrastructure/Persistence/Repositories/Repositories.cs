@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Plexura.Core.Common;
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
+using Plexura.Core.Security;
+using Plexura.Core.Users;
+using Plexura.Infrastructure.Persistence.Documents;
+
+namespace Plexura.Infrastructure.Persistence.Repositories;
+
+/// <summary>Practices, on any engine.</summary>
+internal sealed class PracticeRepository(IDocumentStore store) : IPracticeRepository
+{
+    private readonly IDocumentCollection<Practice> _practices = store.Collection(Collections.Practices);
+
+    public Task AddAsync(PracticeId practiceId, Practice practice, CancellationToken ct) =>
+        _practices.InsertAsync(DocumentScope.Practice(practiceId), practice, ct);
+
+    public Task<Practice?> GetAsync(PracticeId practiceId, CancellationToken ct) =>
+        _practices.GetAsync(DocumentScope.Practice(practiceId), practiceId.ToString(), ct);
+
+    public Task<Practice> UpdateAsync(PracticeId practiceId, Practice practice, CancellationToken ct) =>
+        _practices.ReplaceAsync(DocumentScope.Practice(practiceId), practice, ct);
+}
+
+/// <summary>User accounts, on any engine. Emails are stored normalized.</summary>
+internal sealed class UserRepository(IDocumentStore store) : IUserRepository
+{
+    private static readonly string EmailField = DocumentFields.Of(nameof(User.Email));
+
+    private readonly IDocumentCollection<User> _users = store.Collection(Collections.Users);
+
+    public Task AddAsync(User user, CancellationToken ct) =>
+        _users.InsertAsync(DocumentScope.Global, user with { Email = User.NormalizeEmail(user.Email) }, ct);
+
+    public Task<User?> GetAsync(UserId userId, CancellationToken ct) =>
+        _users.GetAsync(DocumentScope.Global, userId.ToString(), ct);
+
+    public Task<User?> FindByEmailAsync(string email, CancellationToken ct) =>
+        _users.FindOneAsync(DocumentScope.Global, EmailField, User.NormalizeEmail(email), ct);
+
+    public Task<User> UpdateAsync(User user, CancellationToken ct) =>
+        _users.ReplaceAsync(DocumentScope.Global, user with { Email = User.NormalizeEmail(user.Email) }, ct);
+}
+
+/// <summary>Memberships, on any engine.</summary>
+internal sealed class MembershipRepository(IDocumentStore store) : IMembershipRepository
+{
+    private static readonly string UserField = DocumentFields.Of(nameof(Membership.UserId));
+
+    private readonly IDocumentCollection<Membership> _memberships = store.Collection(Collections.Memberships);
+
+    public Task AddAsync(PracticeId practiceId, Membership membership, CancellationToken ct) =>
+        _memberships.InsertAsync(DocumentScope.Practice(practiceId), membership, ct);
+
+    public Task<Membership?> GetAsync(PracticeId practiceId, MembershipId membershipId, CancellationToken ct) =>
+        _memberships.GetAsync(DocumentScope.Practice(practiceId), membershipId.ToString(), ct);
+
+    public Task<Membership?> FindByUserAsync(PracticeId practiceId, UserId userId, CancellationToken ct) =>
+        _memberships.FindOneAsync(DocumentScope.Practice(practiceId), UserField, userId.ToString(), ct);
+
+    public Task<IReadOnlyList<Membership>> ListAsync(PracticeId practiceId, CancellationToken ct) =>
+        _memberships.FindManyAsync(DocumentScope.Practice(practiceId), null, null, ct);
+
+    public Task<IReadOnlyList<Membership>> ListForUserAsync(UserId userId, CancellationToken ct) =>
+        _memberships.FindAcrossPracticesAsync(UserField, userId.ToString(), ct);
+
+    public Task<Membership> UpdateAsync(PracticeId practiceId, Membership membership, CancellationToken ct) =>
+        _memberships.ReplaceAsync(DocumentScope.Practice(practiceId), membership, ct);
+
+    public Task DeleteAsync(PracticeId practiceId, MembershipId membershipId, long expectedVersion, CancellationToken ct) =>
+        _memberships.DeleteAsync(DocumentScope.Practice(practiceId), membershipId.ToString(), expectedVersion, ct);
+}
+
+/// <summary>Wrapped practice data keys, on any engine. The key id is the practice id: one key per practice.</summary>
+internal sealed class PracticeKeyRepository(IDocumentStore store) : IPracticeKeyRepository
+{
+    private readonly IDocumentCollection<PracticeDataKey> _keys = store.Collection(Collections.PracticeKeys);
+
+    public Task AddAsync(PracticeId practiceId, PracticeDataKey key, CancellationToken ct) =>
+        key.Id == practiceId.ToString()
+            ? _keys.InsertAsync(DocumentScope.Practice(practiceId), key, ct)
+            : throw new InvalidOperationException("A practice's data key id is its practice id.");
+
+    public Task<PracticeDataKey?> GetAsync(PracticeId practiceId, CancellationToken ct) =>
+        _keys.GetAsync(DocumentScope.Practice(practiceId), practiceId.ToString(), ct);
+
+    public Task<PracticeDataKey> UpdateAsync(PracticeId practiceId, PracticeDataKey key, CancellationToken ct) =>
+        _keys.ReplaceAsync(DocumentScope.Practice(practiceId), key, ct);
+
+    public async IAsyncEnumerable<PracticeDataKey> ListAllAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var key in _keys.ScanAllAsync(ct))
+        {
+            yield return key;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+using Plexura.Infrastructure.Persistence.Documents;
+
+namespace Plexura.Infrastructure.Persistence.Sqlite;
+
+/// <summary>One schema step. Steps are applied in order, once, each in its own transaction.</summary>
+public sealed record SqliteMigration(int Version, string Name, Func<SqliteConnection, SqliteTransaction, Task> ApplyAsync);
+
+/// <summary>The schema history of the embedded database. Append new steps; never edit a released one.</summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<SqliteMigration> All =
+    [
+        new(1, "core collections", async (c, t) =>
+        {
+            await CreateCollectionAsync(c, t, Collections.Practices);
+            await CreateCollectionAsync(c, t, Collections.Users);
+            await CreateCollectionAsync(c, t, Collections.Memberships);
+            await CreateCollectionAsync(c, t, Collections.PracticeKeys);
+        }),
+        new(2, "audit log", (c, t) => ExecuteAsync(c, t, """
+            CREATE TABLE audit_events (
+                practice_id   TEXT    NOT NULL,
+                sequence      INTEGER NOT NULL,
+                id            TEXT    NOT NULL UNIQUE,
+                timestamp_ms  INTEGER NOT NULL,
+                actor_user_id TEXT,
+                actor_email   TEXT,
+                source_ip     TEXT,
+                user_agent    TEXT,
+                action        TEXT    NOT NULL,
+                target_type   TEXT,
+                target_id     TEXT,
+                client_id     TEXT,
+                result        TEXT    NOT NULL,
+                details       TEXT    NOT NULL,
+                previous_hash TEXT    NOT NULL,
+                hash          TEXT    NOT NULL,
+                PRIMARY KEY (practice_id, sequence)
+            ) WITHOUT ROWID, STRICT;
+            CREATE INDEX ix_audit_events_time ON audit_events (practice_id, timestamp_ms);
+            CREATE INDEX ix_audit_events_client ON audit_events (practice_id, client_id) WHERE client_id IS NOT NULL;
+            CREATE INDEX ix_audit_events_actor ON audit_events (practice_id, actor_user_id);
+            CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+            CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+            """)),
+    ];
+
+    /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
+    /// <remarks>
+    /// Practice-owned tables reference the practice row, so no practice-owned document can outlive or precede its
+    /// practice; their indexes lead with the practice, so lookups and uniqueness stay inside one practice.
+    /// </remarks>
+    public static async Task CreateCollectionAsync<T>(SqliteConnection c, SqliteTransaction t, CollectionDefinition<T> def)
+        where T : class
+    {
+        var table = SqliteNames.Table(def);
+        var practiceColumn = def.IsPracticeOwned
+            ? ReferenceEquals(def, Collections.Practices)
+                ? "practice_id TEXT NOT NULL"
+                : $"practice_id TEXT NOT NULL REFERENCES {SqliteNames.Table(Collections.Practices)}(id)"
+            : "practice_id TEXT NULL CHECK (practice_id IS NULL)";
+        await ExecuteAsync(c, t, $"""
+            CREATE TABLE {table} (
+                id          TEXT    NOT NULL PRIMARY KEY,
+                {practiceColumn},
+                version     INTEGER NOT NULL,
+                doc         TEXT    NOT NULL CHECK (json_valid(doc))
+            ) STRICT;
+            """);
+        if (def.IsPracticeOwned)
+        {
+            await ExecuteAsync(c, t, $"CREATE INDEX ix_{table}_practice ON {table} (practice_id, id);");
+        }
+
+        foreach (var index in def.Indexes)
+        {
+            var name = SqliteNames.Index(def, index);
+            var unique = index.Unique ? "UNIQUE " : string.Empty;
+            var practice = def.IsPracticeOwned ? "practice_id, " : string.Empty;
+            await ExecuteAsync(c, t, $"CREATE {unique}INDEX {name} ON {table} ({practice}{SqliteNames.FieldExpression(index.Field)});");
+            if (index.CrossPracticeLookup)
+            {
+                await ExecuteAsync(c, t, $"CREATE INDEX {name}_all ON {table} ({SqliteNames.FieldExpression(index.Field)});");
+            }
+        }
+    }
+
+    public static async Task ExecuteAsync(SqliteConnection c, SqliteTransaction t, string sql)
+    {
+        await using var command = c.CreateCommand();
+        command.Transaction = t;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}

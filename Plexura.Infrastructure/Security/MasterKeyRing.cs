@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Plexura.Core.Common;
+using Plexura.Infrastructure.Configuration;
+
+namespace Plexura.Infrastructure.Security;
+
+/// <summary>The master keys that wrap practice data keys: the current one and those still being rotated out.</summary>
+/// <remarks>
+/// Master keys never encrypt PHI directly; they only wrap data keys. Rotating the master key therefore re-wraps a
+/// few hundred bytes per practice instead of re-encrypting every record.
+/// </remarks>
+internal sealed class MasterKeyRing
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+
+    public MasterKeyRing(IOptions<SecurityOptions> options)
+    {
+        var value = options.Value;
+        CurrentId = value.MasterKeyId;
+        _keys[CurrentId] = Convert.FromBase64String(value.MasterKey!.Trim());
+        foreach (var (id, key) in value.PreviousMasterKeys)
+        {
+            _keys.TryAdd(id, Convert.FromBase64String(key.Trim()));
+        }
+    }
+
+    /// <summary>The id of the master key new data keys are wrapped with.</summary>
+    public string CurrentId { get; }
+
+    /// <summary>Wraps a data key with the current master key, bound to its practice.</summary>
+    public string Wrap(PracticeId practiceId, ReadOnlySpan<byte> dataKey)
+    {
+        var output = new byte[NonceSize + dataKey.Length + TagSize];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_keys[CurrentId], TagSize);
+        aes.Encrypt(nonce, dataKey, output.AsSpan(NonceSize, dataKey.Length), output.AsSpan(NonceSize + dataKey.Length), Aad(practiceId, CurrentId));
+        return Convert.ToBase64String(output);
+    }
+
+    /// <summary>Unwraps a data key; fails when the master key is unknown or the wrapped key was tampered with or moved.</summary>
+    public byte[] Unwrap(PracticeId practiceId, string masterKeyId, string wrapped)
+    {
+        if (!_keys.TryGetValue(masterKeyId, out var master))
+        {
+            throw new CryptographicException($"Master key '{masterKeyId}' is not configured.");
+        }
+
+        var input = Convert.FromBase64String(wrapped);
+        var length = input.Length - NonceSize - TagSize;
+        if (length <= 0)
+        {
+            throw new CryptographicException("The wrapped data key is malformed.");
+        }
+
+        var dataKey = new byte[length];
+        using var aes = new AesGcm(master, TagSize);
+        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize, length), input.AsSpan(NonceSize + length), dataKey, Aad(practiceId, masterKeyId));
+        return dataKey;
+    }
+
+    private static byte[] Aad(PracticeId practiceId, string masterKeyId) =>
+        Encoding.UTF8.GetBytes($"plexura-dek|v1|{practiceId}|{masterKeyId}");
+}

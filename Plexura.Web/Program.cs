@@ -1,0 +1,26 @@
+using Plexura.Core;
+using Plexura.Infrastructure;
+using Plexura.Infrastructure.Configuration;
+using Plexura.Web.Components;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+if (builder.Environment.IsDevelopment())
+{
+    using var loggerFactory = LoggerFactory.Create(b => b.AddConsole());
+    DevelopmentMasterKey.EnsureConfigured(builder.Configuration, builder.Environment.ContentRootPath, loggerFactory.CreateLogger("Plexura.Startup"));
+}
+
+builder.Services.AddPlexuraCore();
+builder.Services.AddPlexuraInfrastructure(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
+var app = builder.Build();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,1 @@
+Console.WriteLine("Plexura benchmarks: see README.");
