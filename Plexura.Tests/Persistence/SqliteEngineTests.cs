@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Plexura.Core.Auditing;
+using Plexura.Core.Common;
+using Plexura.Core.Memberships;
+using Plexura.Infrastructure.Persistence.Sqlite;
+
+namespace Plexura.Tests.Persistence;
+
+/// <summary>What only the embedded engine has: migrations, pragmas, foreign keys and append-only triggers.</summary>
+public sealed class SqliteEngineTests : IAsyncLifetime
+{
+    private readonly SqliteStorageFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task AuditTable_UpdateOrDeleteThroughSql_IsAbortedByTriggers()
+    {
+        var practice = PracticeId.New();
+        await _fixture.Get<IAuditLog>().RecordAsync(
+            new AuditEntry(practice, AuditActor.Anonymous, null, null, AuditAction.SignIn, null, null, null, AuditResult.Success), CancellationToken.None);
+        await using var connection = await OpenAsync();
+
+        var update = await Assert.ThrowsAsync<SqliteException>(() => ExecuteAsync(connection, "UPDATE audit_events SET result = 'Denied'"));
+        var delete = await Assert.ThrowsAsync<SqliteException>(() => ExecuteAsync(connection, "DELETE FROM audit_events"));
+
+        Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
+        Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
+        Assert.True((await _fixture.Get<AuditChainVerifier>().VerifyAsync(practice, CancellationToken.None)).IsValid);
+    }
+
+    [Fact]
+    public async Task Migrate_RunTwice_AppliesEachVersionOnceInWalMode()
+    {
+        await _fixture.Get<SqliteMigrator>().MigrateAsync(CancellationToken.None);
+        await using var connection = await OpenAsync();
+
+        Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
+        Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys"));
+        Assert.Equal(await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"), await ScalarAsync(connection, "SELECT COUNT(DISTINCT version) FROM schema_migrations"));
+        Assert.Equal(2L, await ScalarAsync(connection, "SELECT MAX(version) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseFromANewerApp_RefusesToStart()
+    {
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')");
+        }
+
+        var migrator = new SqliteMigrator(new SqliteDatabase(_fixture.DatabasePath), TimeProvider.System, NullLogger<SqliteMigrator>.Instance);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(CancellationToken.None));
+        Assert.Contains("999", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MembershipAdd_ForPracticeThatDoesNotExist_IsRefusedByForeignKey()
+    {
+        var practice = PracticeId.New();
+        var membership = new Membership(MembershipId.New(), practice, UserId.New(), PracticeRole.Clinician, DateTimeOffset.UnixEpoch);
+
+        await Assert.ThrowsAsync<RecordNotFoundException>(() =>
+            _fixture.Get<IMembershipRepository>().AddAsync(practice, membership, CancellationToken.None));
+    }
+
+    private async Task<SqliteConnection> OpenAsync() => await new SqliteDatabase(_fixture.DatabasePath).OpenAsync(CancellationToken.None);
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}
