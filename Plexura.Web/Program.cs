@@ -1,8 +1,8 @@
+using MudBlazor.Services;
 using Plexura.Core;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Configuration;
 using Plexura.Web.Components;
-using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Environment.IsDevelopment())

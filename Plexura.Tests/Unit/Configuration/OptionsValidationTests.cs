@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Plexura.Infrastructure;
+using Plexura.Infrastructure.Configuration;
+using Plexura.Tests.Support;
+
+namespace Plexura.Tests.Unit.Configuration;
+
+/// <summary>Missing or malformed settings stop the app with a message that names the setting.</summary>
+public sealed class OptionsValidationTests
+{
+    public static TheoryData<string, string?, string> BadSettings() => new()
+    {
+        { "Plexura:Storage:Provider", "Postgres", "Plexura:Storage:Provider" },
+        { "Plexura:Storage:Provider", "7", "Plexura:Storage:Provider" },
+        { "Plexura:Storage:SqlitePath", " ", "Plexura:Storage:SqlitePath" },
+        { "Plexura:Security:MasterKey", null, "Plexura:Security:MasterKey" },
+        { "Plexura:Security:MasterKey", "not base64!", "Plexura:Security:MasterKey" },
+        { "Plexura:Security:MasterKey", Convert.ToBase64String(new byte[16]), "Plexura:Security:MasterKey" },
+        { "Plexura:Security:MasterKeyId", "", "Plexura:Security:MasterKeyId" },
+        { "Plexura:Security:PreviousMasterKeys:old", "short", "Plexura:Security:PreviousMasterKeys:old" },
+        { "Plexura:OpenAI:Endpoint", "not a url", "Endpoint" },
+        { "Plexura:Email:ResendBaseUrl", "nope", "ResendBaseUrl" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void Validate_BadSetting_FailsNamingIt(string key, string? value, string named)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => ValidateAll(settings));
+
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MongoWithoutConnectionString_FailsNamingIt()
+    {
+        var settings = ValidSettings();
+        settings["Plexura:Storage:Provider"] = "Mongo";
+
+        var ex = Assert.Throws<OptionsValidationException>(() => ValidateAll(settings));
+
+        Assert.Contains("Plexura:Storage:MongoConnectionString", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MongoWithMalformedConnectionString_FailsNamingIt()
+    {
+        var settings = ValidSettings();
+        settings["Plexura:Storage:Provider"] = "mongo";
+        settings["Plexura:Storage:MongoConnectionString"] = "http://db.example.com";
+
+        var ex = Assert.Throws<OptionsValidationException>(() => ValidateAll(settings));
+
+        Assert.Contains("Plexura:Storage:MongoConnectionString", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ValidSettings_Passes()
+    {
+        ValidateAll(ValidSettings());
+    }
+
+    [Fact]
+    public void DevelopmentMasterKey_Missing_IsGeneratedOnceAndReused()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        try
+        {
+            var first = NewManager(folder);
+            var file = DevelopmentMasterKey.EnsureConfigured(first, folder, NullLogger.Instance);
+            var second = NewManager(folder);
+            DevelopmentMasterKey.EnsureConfigured(second, folder, NullLogger.Instance);
+
+            Assert.Equal(Path.Combine(folder, "data", "development-master.key"), file);
+            Assert.Equal(first["Plexura:Security:MasterKey"], second["Plexura:Security:MasterKey"]);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file!));
+            }
+
+            var settings = ValidSettings();
+            settings["Plexura:Security:MasterKey"] = first["Plexura:Security:MasterKey"];
+            ValidateAll(settings);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DevelopmentMasterKey_Configured_IsLeftAlone()
+    {
+        var manager = new ConfigurationManager();
+        var key = TestConfiguration.NewMasterKey();
+        manager["Plexura:Security:MasterKey"] = key;
+
+        Assert.Null(DevelopmentMasterKey.EnsureConfigured(manager, "/nonexistent", NullLogger.Instance));
+        Assert.Equal(key, manager["Plexura:Security:MasterKey"]);
+    }
+
+    private static ConfigurationManager NewManager(string folder)
+    {
+        var manager = new ConfigurationManager();
+        manager["Plexura:Storage:SqlitePath"] = Path.Combine(folder, "data", "plexura.db");
+        return manager;
+    }
+
+    private static Dictionary<string, string?> ValidSettings() => new()
+    {
+        ["Plexura:Storage:Provider"] = "Sqlite",
+        ["Plexura:Storage:SqlitePath"] = "data/plexura.db",
+        ["Plexura:Security:MasterKey"] = TestConfiguration.NewMasterKey(),
+    };
+
+    private static void ValidateAll(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddLogging().AddPlexuraInfrastructure(configuration, Path.GetTempPath()).BuildServiceProvider();
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<EmailOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<BillingOptions>>().Value;
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the whole Plexura test suite on a fresh Debian machine: installs what the tests need when it is missing,
+# restores, builds (warnings are errors), checks formatting, runs every test, and ends with one line
+# "N passed, N failed, N skipped" counted from the run's own results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=()
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+command -v fc-list >/dev/null 2>&1 || apt_packages+=(fontconfig)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "Installing: ${apt_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" fonts-dejavu-core >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet restore Plexura.sln
+dotnet build Plexura.sln --no-restore -c Release
+dotnet format Plexura.sln --verify-no-changes --no-restore --severity warn
+
+results="TestResults/run"
+rm -rf "$results"
+set +e
+dotnet test Plexura.Tests/Plexura.Tests.csproj --no-build -c Release \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results"
+status=$?
+set -e
+
+trx="$results/results.trx"
+if [ ! -f "$trx" ]; then
+  echo "0 passed, 1 failed, 0 skipped"
+  echo "The test run produced no results file (exit code $status)." >&2
+  exit 1
+fi
+counters=$(grep -o '<Counters [^>]*>' "$trx")
+count() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+passed=$(count passed); failed=$(count failed); errors=$(count error); total=$(count total); executed=$(count executed)
+failed=$((failed + errors))
+skipped=$((total - executed))
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
