@@ -10,10 +10,14 @@ namespace Plexura.Bench;
 /// <param name="Seconds">Wall-clock time of the timed run.</param>
 /// <param name="LatencyP50Ms">Median latency of one append, or null for verification.</param>
 /// <param name="LatencyP99Ms">99th percentile latency of one append, or null for verification.</param>
+/// <param name="CpuSeconds">Processor time the whole process used during the timed run (all threads).</param>
 /// <param name="Aim">The events/s this machine should reach.</param>
-internal sealed record ScenarioResult(string Name, long Events, double Seconds, double? LatencyP50Ms, double? LatencyP99Ms, double Aim)
+internal sealed record ScenarioResult(string Name, long Events, double Seconds, double? LatencyP50Ms, double? LatencyP99Ms, double CpuSeconds, double Aim)
 {
     public double Rate => Events / Seconds;
+
+    /// <summary>CPU microseconds per event: steadier than the rate when other processes share the machine.</summary>
+    public double CpuMicrosPerEvent => CpuSeconds * 1e6 / Events;
 }
 
 /// <summary>The audit-log scenarios: appends with one or several writers, and verification of a long chain.</summary>
@@ -54,9 +58,11 @@ internal sealed class AuditBenchmarks(IAuditLog log, AuditChainVerifier verifier
         Console.WriteLine($"{name}: warm-up {options.Warmup:N0}, timed {options.Events:N0} ...");
 
         await AppendConcurrentlyAsync(practices, writers, options.Warmup);
+        var cpu = CpuTime();
         var (seconds, latencies) = await AppendConcurrentlyAsync(practices, writers, options.Events);
+        cpu = CpuTime() - cpu;
 
-        var result = new ScenarioResult(name, options.Events, seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), AppendAim);
+        var result = new ScenarioResult(name, options.Events, seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), cpu, AppendAim);
         ResultTable.PrintLine(result);
         return result;
     }
@@ -73,11 +79,13 @@ internal sealed class AuditBenchmarks(IAuditLog log, AuditChainVerifier verifier
 
         // Warm-up: one untimed verification of the same chain (JIT, page cache).
         await VerifyExpectingAsync(practice, options.VerifyEvents);
+        var cpu = CpuTime();
         var stopwatch = Stopwatch.StartNew();
         await VerifyExpectingAsync(practice, options.VerifyEvents);
         stopwatch.Stop();
+        cpu = CpuTime() - cpu;
 
-        var result = new ScenarioResult(name, options.VerifyEvents, stopwatch.Elapsed.TotalSeconds, null, null, VerifyAim);
+        var result = new ScenarioResult(name, options.VerifyEvents, stopwatch.Elapsed.TotalSeconds, null, null, cpu, VerifyAim);
         ResultTable.PrintLine(result);
         return result;
     }
@@ -157,6 +165,8 @@ internal sealed class AuditBenchmarks(IAuditLog log, AuditChainVerifier verifier
 
         Console.WriteLine($"All {_written.Count} chains written by the benchmark verify, with the expected event counts.");
     }
+
+    private static double CpuTime() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static double Percentile(long[] ticks, double fraction)
     {
