@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -10,8 +11,14 @@ namespace Plexura.Infrastructure.Auditing;
 /// <summary>The audit log in the embedded database: one table, made append-only by triggers.</summary>
 /// <remarks>
 /// Appends are serialized through one writer connection (SQLite has a single writer anyway), and each append reads
-/// the head and inserts inside one IMMEDIATE transaction, so even a second process cannot fork the chain: the
+/// the head and inserts inside an IMMEDIATE transaction, so even a second process cannot fork the chain: the
 /// primary key (practice, sequence) would refuse it.
+/// <para>
+/// Group commit: appends that arrive while the writer is busy queue up, and the next writer commits all of them in
+/// one transaction. Each still reads its head (which sees the events inserted before it in the same transaction),
+/// builds and inserts its own event inside its own savepoint, so one failing append is rolled back alone and fails
+/// only its own caller. Callers learn their event only after the commit succeeded.
+/// </para>
 /// </remarks>
 internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, IAsyncDisposable
 {
@@ -19,38 +26,49 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         "id, practice_id, sequence, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, " +
         "target_type, target_id, client_id, result, details, previous_hash, hash";
 
+    // Bounds one transaction (and so the latency of the appends at the front of a long queue).
+    private const int MaxBatch = 256;
+
+    private const string Savepoint = "audit_append";
+
+    private static readonly FrozenDictionary<string, AuditAction> Actions =
+        Enum.GetValues<AuditAction>().ToFrozenDictionary(a => a.ToString(), StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, AuditResult> Results =
+        Enum.GetValues<AuditResult>().ToFrozenDictionary(r => r.ToString(), StringComparer.Ordinal);
+
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private SqliteConnection? _connection;
+    private readonly Lock _queueLock = new();
+    private readonly Queue<PendingAppend> _queue = new();
+    private WriterConnection? _connection;
 
     public async Task<AuditEvent> AppendAsync(PracticeId practiceId, Func<AuditChainHead, AuditEvent> buildNext, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(buildNext);
-        await _writer.WaitAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        var request = new PendingAppend(practiceId, buildNext, ct);
+        lock (_queueLock)
+        {
+            _queue.Enqueue(request);
+        }
+
+        // No token here: once queued, the request is settled by whichever writer takes it (a cancelled one is
+        // skipped there), so a caller never sees a cancellation for an event that was in fact appended.
+        await _writer.WaitAsync(CancellationToken.None);
         try
         {
-            _connection ??= await database.OpenAsync(ct);
-            await using var transaction = _connection.BeginTransaction(deferred: false);
-            var head = await ReadHeadAsync(_connection, transaction, practiceId, ct);
-            var next = buildNext(head);
-            if (next.PracticeId != practiceId || next.Sequence != head.Sequence + 1)
+            // An earlier writer may have committed this request with its own batch already.
+            while (!request.Completion.Task.IsCompleted)
             {
-                throw new InvalidOperationException("An audit event must extend its own practice's chain by one.");
+                await WriteBatchAsync(TakeBatch());
             }
-
-            await InsertAsync(_connection, transaction, next, ct);
-            await transaction.CommitAsync(ct);
-            return next;
-        }
-        catch (SqliteException)
-        {
-            // A broken connection must not poison every later append.
-            await DisposeConnectionAsync();
-            throw;
         }
         finally
         {
             _writer.Release();
         }
+
+        return await request.Completion.Task;
     }
 
     public async IAsyncEnumerable<AuditEvent> ReadChainAsync(PracticeId practiceId, long fromSequence, [EnumeratorCancellation] CancellationToken ct)
@@ -63,7 +81,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return Read(reader);
+            yield return Read(reader, practiceId);
         }
     }
 
@@ -116,7 +134,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            events.Add(Read(reader));
+            events.Add(Read(reader, practiceId));
         }
 
         return events;
@@ -128,6 +146,91 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         _writer.Dispose();
     }
 
+    private List<PendingAppend> TakeBatch()
+    {
+        lock (_queueLock)
+        {
+            var batch = new List<PendingAppend>(Math.Min(_queue.Count, MaxBatch));
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var request))
+            {
+                batch.Add(request);
+            }
+
+            return batch;
+        }
+    }
+
+    /// <summary>Appends a batch in one IMMEDIATE transaction, one savepoint per event; settles every request.</summary>
+    private async Task WriteBatchAsync(List<PendingAppend> batch)
+    {
+        // The batch's requests belong to several callers, so no single caller's token may abort the shared work.
+        var ct = CancellationToken.None;
+        var appended = new List<(PendingAppend Request, AuditEvent Event)>(batch.Count);
+        var settled = 0;
+        try
+        {
+            _connection ??= await WriterConnection.OpenAsync(database, ct);
+            await using var transaction = _connection.Connection.BeginTransaction(deferred: false);
+            _connection.Enlist(transaction);
+            for (; settled < batch.Count; settled++)
+            {
+                var request = batch[settled];
+                if (request.Ct.IsCancellationRequested)
+                {
+                    request.Completion.TrySetCanceled(request.Ct);
+                    continue;
+                }
+
+                transaction.Save(Savepoint);
+                try
+                {
+                    var head = await _connection.ReadHeadAsync(request.PracticeId, ct);
+                    var next = request.BuildNext(head);
+                    if (next.PracticeId != request.PracticeId || next.Sequence != head.Sequence + 1)
+                    {
+                        throw new InvalidOperationException("An audit event must extend its own practice's chain by one.");
+                    }
+
+                    await _connection.InsertAsync(next, ct);
+                    transaction.Release(Savepoint);
+                    appended.Add((request, next));
+                }
+                catch (Exception ex)
+                {
+                    // Undo this event only; the transaction and the events before it stay. If even the rollback
+                    // fails, the transaction is lost: the outer handler fails this and every unsettled request.
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
+                    request.Completion.TrySetException(ex);
+                }
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception ex)
+        {
+            // Nothing of this batch is committed: fail the appended events and every request not yet settled.
+            foreach (var (request, _) in appended)
+            {
+                request.Completion.TrySetException(ex);
+            }
+
+            for (var i = settled; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetException(ex);
+            }
+
+            // A broken connection must not poison every later append.
+            await DisposeConnectionAsync();
+            return;
+        }
+
+        foreach (var (request, e) in appended)
+        {
+            request.Completion.TrySetResult(e);
+        }
+    }
+
     private async Task DisposeConnectionAsync()
     {
         if (_connection is not null)
@@ -137,60 +240,145 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         }
     }
 
-    private static async Task<AuditChainHead> ReadHeadAsync(SqliteConnection c, SqliteTransaction t, PracticeId practiceId, CancellationToken ct)
-    {
-        await using var command = c.CreateCommand();
-        command.Transaction = t;
-        command.CommandText = "SELECT sequence, hash FROM audit_events WHERE practice_id = $p ORDER BY sequence DESC LIMIT 1";
-        command.Parameters.AddWithValue("$p", practiceId.ToString());
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new AuditChainHead(reader.GetInt64(0), reader.GetString(1))
-            : AuditChainHead.Genesis;
-    }
-
-    private static async Task InsertAsync(SqliteConnection c, SqliteTransaction t, AuditEvent e, CancellationToken ct)
-    {
-        await using var command = c.CreateCommand();
-        command.Transaction = t;
-        command.CommandText = $"INSERT INTO audit_events ({Columns}) VALUES ($id, $p, $seq, $ts, $uid, $email, $ip, $ua, $action, $tt, $tid, $cid, $result, $details, $prev, $hash)";
-        var p = command.Parameters;
-        p.AddWithValue("$id", e.Id.ToString("D"));
-        p.AddWithValue("$p", e.PracticeId.ToString());
-        p.AddWithValue("$seq", e.Sequence);
-        p.AddWithValue("$ts", e.Timestamp.ToUnixTimeMilliseconds());
-        p.AddWithValue("$uid", (object?)e.ActorUserId?.ToString() ?? DBNull.Value);
-        p.AddWithValue("$email", (object?)e.ActorEmail ?? DBNull.Value);
-        p.AddWithValue("$ip", (object?)e.SourceIp ?? DBNull.Value);
-        p.AddWithValue("$ua", (object?)e.UserAgent ?? DBNull.Value);
-        p.AddWithValue("$action", e.Action.ToString());
-        p.AddWithValue("$tt", (object?)e.TargetType ?? DBNull.Value);
-        p.AddWithValue("$tid", (object?)e.TargetId ?? DBNull.Value);
-        p.AddWithValue("$cid", (object?)e.ClientId ?? DBNull.Value);
-        p.AddWithValue("$result", e.Result.ToString());
-        p.AddWithValue("$details", JsonSerializer.Serialize(e.Details));
-        p.AddWithValue("$prev", e.PreviousHash);
-        p.AddWithValue("$hash", e.Hash);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static AuditEvent Read(SqliteDataReader r) => new(
+    /// <remarks>
+    /// Every query filters on <c>practice_id = $p</c> (exact text match), so the row's practice is the one asked
+    /// for and is not parsed again. Action and result names are looked up; anything else falls back to Enum.Parse.
+    /// </remarks>
+    private static AuditEvent Read(SqliteDataReader r, PracticeId practiceId) => new(
         Guid.Parse(r.GetString(0)),
-        PracticeId.Parse(r.GetString(1)),
+        practiceId,
         r.GetInt64(2),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
         r.IsDBNull(4) ? null : UserId.Parse(r.GetString(4)),
         NullableString(r, 5),
         NullableString(r, 6),
         NullableString(r, 7),
-        Enum.Parse<AuditAction>(r.GetString(8)),
+        ParseEnum(Actions, r.GetString(8)),
         NullableString(r, 9),
         NullableString(r, 10),
         NullableString(r, 11),
-        Enum.Parse<AuditResult>(r.GetString(12)),
+        ParseEnum(Results, r.GetString(12)),
         JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(13)) ?? [],
         r.GetString(14),
         r.GetString(15));
 
+    private static T ParseEnum<T>(FrozenDictionary<string, T> names, string value)
+        where T : struct, Enum => names.TryGetValue(value, out var parsed) ? parsed : Enum.Parse<T>(value);
+
     private static string? NullableString(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    /// <summary>One caller's append, settled by whichever writer commits (or fails) it.</summary>
+    private sealed class PendingAppend(PracticeId practiceId, Func<AuditChainHead, AuditEvent> buildNext, CancellationToken ct)
+    {
+        public PracticeId PracticeId { get; } = practiceId;
+
+        public Func<AuditChainHead, AuditEvent> BuildNext { get; } = buildNext;
+
+        public CancellationToken Ct { get; } = ct;
+
+        // Asynchronous continuations: a caller's code must not run inside the writer while it settles a batch.
+        public TaskCompletionSource<AuditEvent> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The writer connection with its two statements prepared once and reused for every append.</summary>
+    private sealed class WriterConnection : IAsyncDisposable
+    {
+        private readonly SqliteCommand _head;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter[] _insertParameters;
+
+        private WriterConnection(SqliteConnection connection)
+        {
+            Connection = connection;
+            _head = connection.CreateCommand();
+            _head.CommandText = "SELECT sequence, hash FROM audit_events WHERE practice_id = $p ORDER BY sequence DESC LIMIT 1";
+            _head.Parameters.Add("$p", SqliteType.Text);
+
+            _insert = connection.CreateCommand();
+            _insert.CommandText = $"INSERT INTO audit_events ({Columns}) VALUES ($id, $p, $seq, $ts, $uid, $email, $ip, $ua, $action, $tt, $tid, $cid, $result, $details, $prev, $hash)";
+            _insertParameters =
+            [
+                _insert.Parameters.Add("$id", SqliteType.Text),
+                _insert.Parameters.Add("$p", SqliteType.Text),
+                _insert.Parameters.Add("$seq", SqliteType.Integer),
+                _insert.Parameters.Add("$ts", SqliteType.Integer),
+                _insert.Parameters.Add("$uid", SqliteType.Text),
+                _insert.Parameters.Add("$email", SqliteType.Text),
+                _insert.Parameters.Add("$ip", SqliteType.Text),
+                _insert.Parameters.Add("$ua", SqliteType.Text),
+                _insert.Parameters.Add("$action", SqliteType.Text),
+                _insert.Parameters.Add("$tt", SqliteType.Text),
+                _insert.Parameters.Add("$tid", SqliteType.Text),
+                _insert.Parameters.Add("$cid", SqliteType.Text),
+                _insert.Parameters.Add("$result", SqliteType.Text),
+                _insert.Parameters.Add("$details", SqliteType.Text),
+                _insert.Parameters.Add("$prev", SqliteType.Text),
+                _insert.Parameters.Add("$hash", SqliteType.Text),
+            ];
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public static async Task<WriterConnection> OpenAsync(SqliteDatabase database, CancellationToken ct)
+        {
+            var connection = await database.OpenAsync(ct);
+            try
+            {
+                var writer = new WriterConnection(connection);
+                writer._head.Prepare();
+                writer._insert.Prepare();
+                return writer;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>The statements must name the connection's current transaction.</summary>
+        public void Enlist(SqliteTransaction transaction)
+        {
+            _head.Transaction = transaction;
+            _insert.Transaction = transaction;
+        }
+
+        public async Task<AuditChainHead> ReadHeadAsync(PracticeId practiceId, CancellationToken ct)
+        {
+            _head.Parameters[0].Value = practiceId.ToString();
+            await using var reader = await _head.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
+                ? new AuditChainHead(reader.GetInt64(0), reader.GetString(1))
+                : AuditChainHead.Genesis;
+        }
+
+        public async Task InsertAsync(AuditEvent e, CancellationToken ct)
+        {
+            var p = _insertParameters;
+            p[0].Value = e.Id.ToString("D");
+            p[1].Value = e.PracticeId.ToString();
+            p[2].Value = e.Sequence;
+            p[3].Value = e.Timestamp.ToUnixTimeMilliseconds();
+            p[4].Value = (object?)e.ActorUserId?.ToString() ?? DBNull.Value;
+            p[5].Value = (object?)e.ActorEmail ?? DBNull.Value;
+            p[6].Value = (object?)e.SourceIp ?? DBNull.Value;
+            p[7].Value = (object?)e.UserAgent ?? DBNull.Value;
+            p[8].Value = e.Action.ToString();
+            p[9].Value = (object?)e.TargetType ?? DBNull.Value;
+            p[10].Value = (object?)e.TargetId ?? DBNull.Value;
+            p[11].Value = (object?)e.ClientId ?? DBNull.Value;
+            p[12].Value = e.Result.ToString();
+            p[13].Value = JsonSerializer.Serialize(e.Details);
+            p[14].Value = e.PreviousHash;
+            p[15].Value = e.Hash;
+            await _insert.ExecuteNonQueryAsync(ct);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _head.DisposeAsync();
+            await _insert.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 }
