@@ -1,0 +1,25 @@
+using Bunit;
+using MudBlazor.Services;
+
+namespace Plexura.Tests.Components;
+
+/// <summary>bUnit context with MudBlazor services, loose JS interop and no transitions.</summary>
+/// <remarks>MudBlazor's services are only async-disposable, so the context is disposed through <see cref="IAsyncLifetime"/>.</remarks>
+public abstract class MudComponentTestBase : IAsyncLifetime
+{
+    protected MudComponentTestBase()
+    {
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+    }
+
+    protected BunitContext Context { get; } = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Context.DisposeAsync();
+}
