@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using MudBlazor.Services;
 
 namespace Plexura.Tests.Components;
@@ -10,6 +11,7 @@ public abstract class MudComponentTestBase : IAsyncLifetime
     protected MudComponentTestBase()
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Context.Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -52,8 +55,9 @@ public class PlexuraWebFactory : WebApplicationFactory<Program>
     /// <summary>Every log line the app wrote, as "Level Category: message", for assertions about what is (not) logged.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    /// <summary>The root address of the real server after <c>UseKestrel</c> and <c>StartServer</c>.</summary>
-    public Uri ServerAddress => new(ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
+    /// <summary>The address Kestrel actually bound, after <c>UseKestrel(0)</c> and <c>StartServer()</c>.</summary>
+    public Uri ServerAddress =>
+        new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
