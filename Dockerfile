@@ -17,9 +17,9 @@ RUN dotnet publish Plexura.Web -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
+# TLS ends at the proxy in front: trust its X-Forwarded-Proto/For so HSTS and per-client rate limits work.
 ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_HTTP_PORTS=8080 \
-    # TLS ends at the proxy in front; trust its X-Forwarded-Proto/For so HSTS and per-client rate limits work.
     ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
     Plexura__Storage__Provider=Sqlite \
     Plexura__Storage__SqlitePath=/app/data/plexura.db

@@ -11,7 +11,6 @@ public abstract class MudComponentTestBase : IAsyncLifetime
     protected MudComponentTestBase()
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
-        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Context.Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
@@ -21,7 +20,13 @@ public abstract class MudComponentTestBase : IAsyncLifetime
 
     protected BunitContext Context { get; } = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>Runs after derived constructors have added their services: setting the renderer info builds the provider.</summary>
+    /// <remarks>Interactive, as on a Blazor Server circuit (the layout disables its buttons while prerendering).</remarks>
+    public Task InitializeAsync()
+    {
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync() => await Context.DisposeAsync();
 }
