@@ -1,8 +1,12 @@
-using MudBlazor.Services;
 using Plexura.Core;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Configuration;
-using Plexura.Web.Components;
+using Plexura.Web;
+
+if (args.Contains(HealthProbe.Argument))
+{
+    return await HealthProbe.RunAsync();
+}
 
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Environment.IsDevelopment())
@@ -13,14 +17,12 @@ if (builder.Environment.IsDevelopment())
 
 builder.Services.AddPlexuraCore();
 builder.Services.AddPlexuraInfrastructure(builder.Configuration, builder.Environment.ContentRootPath);
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.AddPlexuraWeb();
 
 var app = builder.Build();
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.Run();
+app.UsePlexuraWeb();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory.</summary>
 public partial class Program;

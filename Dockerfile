@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# Build: docker build -t plexura .
+# Run:   docker run -p 8080:8080 -v plexura-data:/app/data -e Plexura__Security__MasterKey=... plexura
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first so the layer is cached until a project file or package version changes.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY Plexura.Core/Plexura.Core.csproj Plexura.Core/
+COPY Plexura.Infrastructure/Plexura.Infrastructure.csproj Plexura.Infrastructure/
+COPY Plexura.Web/Plexura.Web.csproj Plexura.Web/
+RUN dotnet restore Plexura.Web/Plexura.Web.csproj
+COPY Plexura.Core/ Plexura.Core/
+COPY Plexura.Infrastructure/ Plexura.Infrastructure/
+COPY Plexura.Web/ Plexura.Web/
+RUN dotnet publish Plexura.Web -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+# TLS ends at the proxy in front: trust its X-Forwarded-Proto/For so HSTS and per-client rate limits work.
+ENV ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_HTTP_PORTS=8080 \
+    ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
+    Plexura__Storage__Provider=Sqlite \
+    Plexura__Storage__SqlitePath=/app/data/plexura.db
+COPY --from=build /app ./
+# The data folder must exist and belong to the non-root user before the volume is mounted over it.
+RUN mkdir -p /app/data && chown $APP_UID /app/data
+USER $APP_UID
+VOLUME ["/app/data"]
+EXPOSE 8080
+# No curl in the image: the app itself probes /health/live and exits 0 or 1.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["dotnet", "Plexura.Web.dll", "--healthcheck"]
+ENTRYPOINT ["dotnet", "Plexura.Web.dll"]

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Plexura.Tests.Web;
+
+namespace Plexura.Tests.Browser;
+
+public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClassFixture<ShellBrowserTests.Fixture>
+{
+    private const string ViolationScript = """
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+        """;
+
+    [Fact]
+    public async Task HomePage_Interactive_TogglesDarkModeWithoutCspViolations()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await context.AddInitScriptAsync(ViolationScript);
+        var page = await context.NewPageAsync();
+        var problems = new ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" || message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Enqueue($"console {message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => problems.Enqueue($"page error: {error}");
+        var shell = new ShellPage(page);
+
+        await shell.GotoAsync(fixture.BaseAddress);
+        await Assertions.Expect(shell.Title).ToHaveTextAsync("Plexura");
+        await Assertions.Expect(shell.Heading).ToHaveTextAsync("Plexura");
+        await Assertions.Expect(shell.HomeLink).ToBeVisibleAsync();
+        await shell.ToggleDarkModeAsync();
+        await Assertions.Expect(shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light mode");
+        var screenshot = await SaveScreenshotAsync(page, "shell.png");
+
+        var violations = await page.EvaluateAsync<string[]>("() => window.__cspViolations");
+        Assert.Empty(violations);
+        Assert.Empty(problems);
+        Assert.DoesNotContain(fixture.Factory.Logs, line => line.Contains("CSP violation", StringComparison.Ordinal));
+        Assert.True(new FileInfo(screenshot).Length > 0);
+    }
+
+    [Fact]
+    public async Task UnknownPage_Opened_ShowsNotFoundInsideShell()
+    {
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var shell = new ShellPage(page);
+
+        var response = await page.GotoAsync(new Uri(fixture.BaseAddress, "/no-such-page").ToString());
+
+        Assert.Equal(404, response?.Status);
+        await Assertions.Expect(shell.Heading).ToHaveTextAsync("Page not found");
+        await Assertions.Expect(shell.Title).ToHaveTextAsync("Plexura");
+    }
+
+    private static async Task<string> SaveScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        return path;
+    }
+
+    /// <summary>The app on real Kestrel (a free port) and one headless Debian Chromium for the test class.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private IPlaywright? _playwright;
+        private IBrowser? _browser;
+
+        public PlexuraWebFactory Factory { get; } = new();
+
+        public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+        public Uri BaseAddress { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Factory.UseKestrel(0);
+            Factory.StartServer();
+            BaseAddress = Factory.ServerAddress;
+
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = ChromiumPath(),
+                Headless = true,
+                Args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_browser is not null)
+            {
+                await _browser.DisposeAsync();
+            }
+
+            _playwright?.Dispose();
+            await Factory.DisposeAsync();
+        }
+
+        /// <summary>Debian's Chromium; never a browser downloaded by <c>playwright install</c>.</summary>
+        private static string ChromiumPath()
+        {
+            const string Debian = "/usr/lib/chromium/chromium";
+            if (File.Exists(Debian))
+            {
+                return Debian;
+            }
+
+            using var which = Process.Start(new ProcessStartInfo("sh", ["-c", "readlink -f \"$(command -v chromium)\""]) { RedirectStandardOutput = true })!;
+            var resolved = which.StandardOutput.ReadToEnd().Trim();
+            which.WaitForExit();
+            return File.Exists(resolved) ? resolved : throw new InvalidOperationException("Chromium not found: install Debian's chromium package.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using MudBlazor.Services;
+
+namespace Plexura.Tests.Components;
+
+/// <summary>bUnit context with MudBlazor services, loose JS interop and no transitions.</summary>
+/// <remarks>MudBlazor's services are only async-disposable, so the context is disposed through <see cref="IAsyncLifetime"/>.</remarks>
+public abstract class MudComponentTestBase : IAsyncLifetime
+{
+    protected MudComponentTestBase()
+    {
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+    }
+
+    protected BunitContext Context { get; } = new();
+
+    /// <summary>Runs after derived constructors have added their services: setting the renderer info builds the provider.</summary>
+    /// <remarks>Interactive, as on a Blazor Server circuit (the layout disables its buttons while prerendering).</remarks>
+    public Task InitializeAsync()
+    {
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Context.DisposeAsync();
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Plexura.Web.Components;
+using Plexura.Web.Endpoints;
+using Plexura.Web.Security;
+using AspNetCorsOptions = Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions;
+
+namespace Plexura.Web;
+
+/// <summary>The web shell: Blazor with MudBlazor, the HTTP pipeline, health, OpenAPI and the API endpoints.</summary>
+public static class DependencyInjection
+{
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+    public const string NotFoundPath = "/not-found";
+
+    /// <summary>Adds the web services; options are validated at start.</summary>
+    public static WebApplicationBuilder AddPlexuraWeb(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<CorsOptions>().Bind(builder.Configuration.GetSection(CorsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CorsOptions>, CorsOptionsValidator>();
+        services.AddCors();
+        services.AddOptions<AspNetCorsOptions>().Configure<IOptions<CorsOptions>>((cors, plexura) =>
+            cors.AddPolicy(CorsOptions.PolicyName, policy => policy
+                .WithOrigins(plexura.Value.AllowedOrigins)
+                .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
+                .WithHeaders("Content-Type", "Authorization")));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddRateLimiter(AddRateLimits);
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = true;
+        });
+        services.AddOpenApi();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return builder;
+    }
+
+    /// <summary>Builds the request pipeline and maps every endpoint.</summary>
+    public static WebApplication UsePlexuraWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+        {
+            // HTTPS itself is enforced by the TLS-terminating proxy in front; HSTS is sent on https requests.
+            app.UseHsts();
+        }
+
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(context => !IsApi(context), html => html.UseStatusCodePagesWithReExecute(NotFoundPath, createScopeForStatusCodePages: true));
+        app.UseRouting();
+        app.UseCors();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag) });
+        app.MapOpenApi();
+        app.MapGroup("/api").RequireCors(CorsOptions.PolicyName).MapCspReportEndpoints();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+
+    private static void AddRateLimits(RateLimiterOptions options)
+    {
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.AddPolicy(CspReportEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        options.OnRejected = async (context, ct) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter =
+                    ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context.HttpContext,
+                ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Slow down and retry later." },
+            });
+        };
+    }
+}
