@@ -2,12 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
+using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.Identity;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Repositories;
@@ -49,6 +51,8 @@ public static class DependencyInjection
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IMembershipRepository, MembershipRepository>();
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
+
+        services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
 
         services.AddSingleton<MasterKeyRing>();
         services.AddSingleton<PracticeKeyService>();
