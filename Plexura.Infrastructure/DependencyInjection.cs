@@ -24,7 +24,7 @@ public static class DependencyInjection
     /// <summary>Health-check tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption and the audit store.</summary>
+    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption, the audit store and identity services.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The app configuration.</param>
     /// <param name="contentRoot">Relative file paths (the SQLite file) resolve against this folder.</param>
@@ -32,6 +32,7 @@ public static class DependencyInjection
     {
         AddValidatedOptions<StorageOptions, StorageOptionsValidator>(services, configuration, StorageOptions.Section);
         AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(services, configuration, SecurityOptions.Section);
+        AddValidatedOptions<AuthOptions, AuthOptionsValidator>(services, configuration, AuthOptions.Section);
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
@@ -53,6 +54,8 @@ public static class DependencyInjection
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
+        services.AddSingleton<IPasswordHasher, BcryptPasswordHasher>();
+        services.AddSingleton<ITokenService, JwtTokenService>();
 
         services.AddSingleton<MasterKeyRing>();
         services.AddSingleton<PracticeKeyService>();
