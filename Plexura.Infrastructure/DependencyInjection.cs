@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IMembershipRepository, MembershipRepository>();
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
+        services.AddSingleton<ISessionRepository, SessionRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<IPasswordHasher, BcryptPasswordHasher>();
