@@ -15,6 +15,7 @@ public static class DependencyInjection
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionValidator>();
         return services;
     }
