@@ -14,14 +14,16 @@ namespace Plexura.Infrastructure.Identity;
 internal sealed class BcryptPasswordHasher : IPasswordHasher
 {
     private readonly int _workFactor;
-    private readonly Lazy<string> _dummyHash;
 
     public BcryptPasswordHasher(IOptions<AuthOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _workFactor = options.Value.BcryptWorkFactor;
-        _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+        DummyHash = $"$2a${_workFactor:D2}$" + "VzqtIuUTl9Y9U2G1nH0Dpu" + "wT8JvXo7tgXxmgbpO6Pd8s0Y4TLrA1e";
     }
+
+    /// <summary>A well-formed hash at the configured work factor that no password matches (its checksum is made up).</summary>
+    internal string DummyHash { get; }
 
     public string Hash(string password)
     {
@@ -63,6 +65,9 @@ internal sealed class BcryptPasswordHasher : IPasswordHasher
         }
     }
 
-    /// <remarks>Checks a random string against a hash made once at the configured work factor, so it costs the same.</remarks>
-    public void DummyVerify() => _ = BCrypt.Net.BCrypt.Verify("not the password", _dummyHash.Value);
+    /// <remarks>
+    /// Runs the full bcrypt computation at the configured work factor against <see cref="DummyHash"/>, so it costs what
+    /// a real check costs, from the very first call (nothing is computed ahead or cached).
+    /// </remarks>
+    public void DummyVerify() => _ = BCrypt.Net.BCrypt.Verify("not the password", DummyHash);
 }

@@ -81,13 +81,28 @@ public sealed class BcryptPasswordHasherTests
         Assert.Equal(PasswordVerification.Failed, NewHasher().Verify(Password, hash));
     }
 
+    [Theory]
+    [InlineData(FastWorkFactor)]
+    [InlineData(10)]
+    [InlineData(16)]
+    public void DummyVerify_UsesAWellFormedHashAtTheConfiguredWorkFactor(int workFactor)
+    {
+        var hasher = NewHasher(workFactor);
+
+        var info = BCrypt.Net.BCrypt.InterrogateHash(hasher.DummyHash);
+
+        Assert.Equal(workFactor.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), info.WorkFactor);
+        Assert.False(BCrypt.Net.BCrypt.PasswordNeedsRehash(hasher.DummyHash, workFactor));
+    }
+
     [Fact]
-    public void DummyVerify_Called_CompletesWithoutThrowing()
+    public void DummyVerify_Called_RunsWithoutThrowingAndMatchesNothing()
     {
         var hasher = NewHasher();
 
         hasher.DummyVerify();
-        hasher.DummyVerify();
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify("not the password", hasher.DummyHash));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(string.Empty, hasher.DummyHash));
     }
 
     [Fact]

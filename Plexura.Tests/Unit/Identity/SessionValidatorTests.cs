@@ -1,20 +1,30 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
-using Plexura.Tests.Persistence;
+using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.Identity;
+using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Unit.Identity;
 
-/// <summary>The session check behind every token, over the real session store (SQLite) and the real token service.</summary>
-public sealed class SessionValidatorTests(SqliteStorageFixture fixture) : IClassFixture<SqliteStorageFixture>
+/// <summary>The session check behind every token, with the real token service.</summary>
+public sealed class SessionValidatorTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private ISessionRepository Sessions => fixture.Get<ISessionRepository>();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    private readonly InMemorySessionRepository _sessions = new();
 
-    private SessionValidator Validator => fixture.Get<SessionValidator>();
+    private InMemorySessionRepository Sessions => _sessions;
 
-    private ITokenService Tokens => fixture.Get<ITokenService>();
+    private SessionValidator Validator => new(_sessions, _time);
+
+    private JwtTokenService Tokens => new(
+        Options.Create(new AuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }),
+        _time);
 
     [Fact]
     public async Task Validate_ActiveSession_ReturnsIt()
@@ -39,7 +49,7 @@ public sealed class SessionValidatorTests(SqliteStorageFixture fixture) : IClass
     public async Task Validate_RevokedSession_FailsRevoked()
     {
         var (session, claims) = await SignInAsync(PracticeId.New());
-        await Sessions.RevokeAsync(session, SessionRevocationReason.SignedOut, fixture.Time.GetUtcNow(), Ct);
+        await Sessions.RevokeAsync(session, SessionRevocationReason.SignedOut, _time.GetUtcNow(), Ct);
 
         Assert.Equal(SessionFailure.Revoked, (await Validator.ValidateAsync(claims, Ct)).Failure);
     }
@@ -48,11 +58,12 @@ public sealed class SessionValidatorTests(SqliteStorageFixture fixture) : IClass
     public async Task Validate_AfterSignOutEverywhere_FailsAtOnceThoughTheTokenIsStillValid()
     {
         var (session, claims) = await SignInAsync(PracticeId.New());
-        var token = Tokens.Issue(claims.Subject);
+        var tokens = Tokens;
+        var token = tokens.Issue(claims.Subject);
 
-        await Sessions.RevokeAllForUserAsync(session.UserId, SessionRevocationReason.SignedOutEverywhere, fixture.Time.GetUtcNow(), Ct);
+        await Sessions.RevokeAllForUserAsync(session.UserId, SessionRevocationReason.SignedOutEverywhere, _time.GetUtcNow(), Ct);
 
-        var tokenCheck = await Tokens.ValidateAsync(token.Value, Ct);
+        var tokenCheck = await tokens.ValidateAsync(token.Value, Ct);
         Assert.True(tokenCheck.IsValid);
         Assert.Equal(SessionFailure.Revoked, (await Validator.ValidateAsync(tokenCheck.Claims!, Ct)).Failure);
     }
@@ -91,14 +102,14 @@ public sealed class SessionValidatorTests(SqliteStorageFixture fixture) : IClass
     {
         var (session, claims) = await SignInAsync(PracticeId.New());
 
-        fixture.Time.Advance(session.ExpiresAt - fixture.Time.GetUtcNow());
+        _time.Advance(session.ExpiresAt - _time.GetUtcNow());
 
         Assert.Equal(SessionFailure.Expired, (await Validator.ValidateAsync(claims, Ct)).Failure);
     }
 
     private async Task<(UserSession Session, TokenClaims Claims)> SignInAsync(PracticeId? practiceId)
     {
-        var session = UserSession.Start(UserId.New(), practiceId, fixture.Time.GetUtcNow(), "203.0.113.7", "Mozilla/5.0");
+        var session = UserSession.Start(UserId.New(), practiceId, _time.GetUtcNow(), "203.0.113.7", "Mozilla/5.0");
         await Sessions.AddAsync(session, Ct);
         var role = practiceId is null ? (PracticeRole?)null : PracticeRole.Clinician;
         var subject = new TokenSubject(session.UserId, "dana@example.com", session.Id, practiceId, role);
