@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexura.Core.Auditing;
+using Plexura.Core.Identity;
 
 namespace Plexura.Core;
 
@@ -13,6 +14,9 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<SessionValidator>();
         return services;
     }
 }

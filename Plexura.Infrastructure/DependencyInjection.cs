@@ -2,12 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
+using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.Identity;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Repositories;
@@ -22,7 +24,7 @@ public static class DependencyInjection
     /// <summary>Health-check tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption and the audit store.</summary>
+    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption, the audit store and identity services.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The app configuration.</param>
     /// <param name="contentRoot">Relative file paths (the SQLite file) resolve against this folder.</param>
@@ -30,6 +32,7 @@ public static class DependencyInjection
     {
         AddValidatedOptions<StorageOptions, StorageOptionsValidator>(services, configuration, StorageOptions.Section);
         AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(services, configuration, SecurityOptions.Section);
+        AddValidatedOptions<AuthOptions, AuthOptionsValidator>(services, configuration, AuthOptions.Section);
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
@@ -49,6 +52,11 @@ public static class DependencyInjection
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IMembershipRepository, MembershipRepository>();
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
+        services.AddSingleton<ISessionRepository, SessionRepository>();
+
+        services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
+        services.AddSingleton<IPasswordHasher, BcryptPasswordHasher>();
+        services.AddSingleton<ITokenService, JwtTokenService>();
 
         services.AddSingleton<MasterKeyRing>();
         services.AddSingleton<PracticeKeyService>();

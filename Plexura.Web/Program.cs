@@ -12,7 +12,9 @@ var builder = WebApplication.CreateBuilder(args);
 if (builder.Environment.IsDevelopment())
 {
     using var loggerFactory = LoggerFactory.Create(b => b.AddConsole());
-    DevelopmentMasterKey.EnsureConfigured(builder.Configuration, builder.Environment.ContentRootPath, loggerFactory.CreateLogger("Plexura.Startup"));
+    var startupLogger = loggerFactory.CreateLogger("Plexura.Startup");
+    DevelopmentMasterKey.EnsureConfigured(builder.Configuration, builder.Environment.ContentRootPath, startupLogger);
+    DevelopmentSigningKey.EnsureConfigured(builder.Configuration, builder.Environment.ContentRootPath, startupLogger);
 }
 
 builder.Services.AddPlexuraCore();

@@ -3,6 +3,10 @@ using Plexura.Core.Common;
 namespace Plexura.Core.Users;
 
 /// <summary>A person's account. Unique by normalized email across the whole system.</summary>
+/// <remarks>
+/// <see cref="FailedSignIns"/> and <see cref="LockedUntil"/> (see <c>Identity.LoginThrottle</c>) come after
+/// <see cref="Version"/> and have defaults, so documents stored before they existed still read.
+/// </remarks>
 [GlobalRecord("A person signs in once and may be a member of several practices; practice data hangs off memberships.")]
 public sealed record User(
     UserId Id,
@@ -11,7 +15,9 @@ public sealed record User(
     string PasswordHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset? EmailVerifiedAt = null,
-    long Version = 0) : IVersioned
+    long Version = 0,
+    int FailedSignIns = 0,
+    DateTimeOffset? LockedUntil = null) : IVersioned
 {
     /// <summary>Longest accepted email address (RFC 5321 path limit).</summary>
     public const int MaxEmailLength = 254;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -22,21 +21,8 @@ public static class DevelopmentMasterKey
             return null;
         }
 
-        var sqlitePath = configuration[$"{StorageOptions.Section}:SqlitePath"] ?? new StorageOptions().SqlitePath;
-        var dataFolder = Path.GetDirectoryName(Path.IsPathRooted(sqlitePath) ? sqlitePath : Path.Combine(contentRoot, sqlitePath))!;
-        Directory.CreateDirectory(dataFolder);
-        var file = Path.Combine(dataFolder, "development-master.key");
-        if (!File.Exists(file))
-        {
-            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            File.WriteAllText(file, key);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-
-        configuration[$"{SecurityOptions.Section}:MasterKey"] = File.ReadAllText(file).Trim();
+        var (file, key) = DevelopmentSecretFile.ReadOrCreate(configuration, contentRoot, "development-master.key", 32);
+        configuration[$"{SecurityOptions.Section}:MasterKey"] = key;
         configuration[$"{SecurityOptions.Section}:MasterKeyId"] = "development";
         logger.LogWarning(
             "DEVELOPMENT ONLY: no {Setting} configured; using the generated key in {File}. Losing that file makes all stored PHI unreadable. Never use it in production.",

@@ -1,3 +1,4 @@
+using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -48,4 +49,14 @@ internal static class Collections
         k => k.Version,
         (k, v) => k with { Version = v },
         []);
+
+    public static readonly CollectionDefinition<UserSession> Sessions = new(
+        "user_sessions",
+        "session",
+        IsPracticeOwned: false,
+        s => s.Id.ToString(),
+        _ => null,
+        s => s.Version,
+        (s, v) => s with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(UserSession.UserId)), Unique: false)]);
 }

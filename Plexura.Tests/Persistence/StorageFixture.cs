@@ -32,6 +32,7 @@ public abstract class StorageFixture : IAsyncLifetime
     {
         var settings = EngineSettings();
         settings["Plexura:Security:MasterKey"] = TestConfiguration.NewMasterKey();
+        settings["Plexura:Auth:SigningKey"] = TestConfiguration.NewSigningKey();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))

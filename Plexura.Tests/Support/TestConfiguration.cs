@@ -7,6 +7,8 @@ public static class TestConfiguration
 {
     public static string NewMasterKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    public static string NewSigningKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     /// <summary>A fresh folder under the temp directory, deleted by the caller.</summary>
     public static string NewTempFolder()
     {

@@ -23,6 +23,13 @@ public sealed class OptionsValidationTests
         { "Plexura:Security:PreviousMasterKeys:old", "short", "Plexura:Security:PreviousMasterKeys:old" },
         { "Plexura:OpenAI:Endpoint", "not a url", "Endpoint" },
         { "Plexura:Email:ResendBaseUrl", "nope", "ResendBaseUrl" },
+        { "Plexura:Auth:SigningKey", null, "Plexura:Auth:SigningKey" },
+        { "Plexura:Auth:SigningKey", "not base64!", "Plexura:Auth:SigningKey" },
+        { "Plexura:Auth:SigningKey", Convert.ToBase64String(new byte[31]), "Plexura:Auth:SigningKey" },
+        { "Plexura:Auth:Issuer", " ", "Plexura:Auth:Issuer" },
+        { "Plexura:Auth:Audience", "", "Plexura:Auth:Audience" },
+        { "Plexura:Auth:BcryptWorkFactor", "9", "Plexura:Auth:BcryptWorkFactor" },
+        { "Plexura:Auth:BcryptWorkFactor", "17", "Plexura:Auth:BcryptWorkFactor" },
     };
 
     [Theory]
@@ -64,6 +71,56 @@ public sealed class OptionsValidationTests
     public void Validate_ValidSettings_Passes()
     {
         ValidateAll(ValidSettings());
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(16)]
+    public void Validate_BcryptWorkFactorAtTheBounds_Passes(int workFactor)
+    {
+        var settings = ValidSettings();
+        settings["Plexura:Auth:BcryptWorkFactor"] = workFactor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        ValidateAll(settings);
+    }
+
+    [Fact]
+    public void DevelopmentSigningKey_Missing_IsGeneratedOnceBesideTheMasterKeyAndReused()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        try
+        {
+            var first = NewManager(folder);
+            var file = DevelopmentSigningKey.EnsureConfigured(first, folder, NullLogger.Instance);
+            var second = NewManager(folder);
+            DevelopmentSigningKey.EnsureConfigured(second, folder, NullLogger.Instance);
+
+            Assert.Equal(Path.Combine(folder, "data", "development-signing.key"), file);
+            Assert.Equal(first["Plexura:Auth:SigningKey"], second["Plexura:Auth:SigningKey"]);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file!));
+            }
+
+            var settings = ValidSettings();
+            settings["Plexura:Auth:SigningKey"] = first["Plexura:Auth:SigningKey"];
+            ValidateAll(settings);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DevelopmentSigningKey_Configured_IsLeftAlone()
+    {
+        var manager = new ConfigurationManager();
+        var key = TestConfiguration.NewSigningKey();
+        manager["Plexura:Auth:SigningKey"] = key;
+
+        Assert.Null(DevelopmentSigningKey.EnsureConfigured(manager, "/nonexistent", NullLogger.Instance));
+        Assert.Equal(key, manager["Plexura:Auth:SigningKey"]);
     }
 
     [Fact]
@@ -117,6 +174,7 @@ public sealed class OptionsValidationTests
         ["Plexura:Storage:Provider"] = "Sqlite",
         ["Plexura:Storage:SqlitePath"] = "data/plexura.db",
         ["Plexura:Security:MasterKey"] = TestConfiguration.NewMasterKey(),
+        ["Plexura:Auth:SigningKey"] = TestConfiguration.NewSigningKey(),
     };
 
     private static void ValidateAll(Dictionary<string, string?> settings)
@@ -128,5 +186,6 @@ public sealed class OptionsValidationTests
         _ = services.GetRequiredService<IOptions<OpenAiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<EmailOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BillingOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
     }
 }

@@ -1,0 +1,26 @@
+namespace Plexura.Infrastructure.Configuration;
+
+/// <summary>Section <c>Plexura:Auth</c>: token signing and password hashing.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Plexura:Auth";
+
+    /// <summary>The bcrypt work factor used by default.</summary>
+    public const int DefaultBcryptWorkFactor = 12;
+
+    /// <summary>The token issuer (<c>iss</c>), checked on every token.</summary>
+    public string Issuer { get; set; } = "plexura";
+
+    /// <summary>The token audience (<c>aud</c>), checked on every token.</summary>
+    public string Audience { get; set; } = "plexura";
+
+    /// <summary>The HMAC-SHA256 token signing key: at least 32 random bytes, base64. Required outside Development.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>The bcrypt work factor for new hashes (10-16); stored hashes below it are upgraded at sign-in.</summary>
+    public int BcryptWorkFactor { get; set; } = DefaultBcryptWorkFactor;
+
+    /// <summary>The signing key's bytes.</summary>
+    internal byte[] SigningKeyBytes() =>
+        Convert.FromBase64String(SigningKey?.Trim() ?? throw new InvalidOperationException($"{Section}:SigningKey is not set."));
+}

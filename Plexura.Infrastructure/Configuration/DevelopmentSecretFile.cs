@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+
+namespace Plexura.Infrastructure.Configuration;
+
+/// <summary>A random secret generated once into the data folder of a developer's machine and reused afterwards.</summary>
+/// <remarks>
+/// Development only, so <c>dotnet run</c> works with no set-up. The file sits beside the SQLite database, readable
+/// by the owner alone. Every other environment must configure its secrets and refuses to start without them.
+/// </remarks>
+internal static class DevelopmentSecretFile
+{
+    /// <summary>The secret in <paramref name="fileName"/> (base64 of <paramref name="bytes"/> random bytes), created when missing.</summary>
+    /// <returns>The file and the secret it holds.</returns>
+    public static (string File, string Secret) ReadOrCreate(IConfiguration configuration, string contentRoot, string fileName, int bytes)
+    {
+        var sqlitePath = configuration[$"{StorageOptions.Section}:SqlitePath"] ?? new StorageOptions().SqlitePath;
+        var dataFolder = Path.GetDirectoryName(Path.IsPathRooted(sqlitePath) ? sqlitePath : Path.Combine(contentRoot, sqlitePath))!;
+        Directory.CreateDirectory(dataFolder);
+        var file = Path.Combine(dataFolder, fileName);
+        if (!File.Exists(file))
+        {
+            File.WriteAllText(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        return (file, File.ReadAllText(file).Trim());
+    }
+}
