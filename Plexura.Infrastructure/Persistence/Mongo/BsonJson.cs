@@ -92,7 +92,7 @@ internal static class BsonJson
                 writer.WriteNumberValue(value.AsDouble);
                 break;
             case BsonType.Decimal128:
-                writer.WriteRawValue(value.AsDecimal128.ToString(), skipInputValidation: false);
+                WriteDecimal(writer, value.AsDecimal128);
                 break;
             case BsonType.Boolean:
                 writer.WriteBooleanValue(value.AsBoolean);
@@ -104,6 +104,23 @@ internal static class BsonJson
                 // Never written by this engine: a hand-edited document. Refuse rather than guess a shape.
                 throw new InvalidDataException($"A stored document holds a BSON {value.BsonType}, which documents never contain.");
         }
+    }
+
+    /// <summary>As a .NET decimal when it is one (plain notation, scale kept), else as Decimal128's own text.</summary>
+    private static void WriteDecimal(Utf8JsonWriter writer, Decimal128 value)
+    {
+        decimal asDecimal;
+        try
+        {
+            asDecimal = Decimal128.ToDecimal(value);
+        }
+        catch (OverflowException)
+        {
+            writer.WriteRawValue(value.ToString(), skipInputValidation: false);
+            return;
+        }
+
+        writer.WriteNumberValue(asDecimal);
     }
 
     private static BsonValue ToBsonNumber(JsonElement json)

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using MongoDB.Bson;
 using Plexura.Infrastructure.Persistence.Documents;
 
@@ -18,8 +20,22 @@ internal static class MongoFields
     /// <summary>The optimistic-concurrency version, Int64.</summary>
     public const string Version = "_v";
 
+    /// <summary>Contract metadata only: a copy of the document options, so the shared instance is left as it is.</summary>
+    private static readonly JsonSerializerOptions Metadata = CreateMetadataOptions();
+
+    /// <summary>The top-level JSON field names of a record type, as <see cref="DocumentJson"/> writes them.</summary>
+    public static IReadOnlySet<string> RecordFields(Type recordType) =>
+        Metadata.GetTypeInfo(recordType).Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The filter value of a scope: the practice id string, or BSON null for a global collection.</summary>
     public static BsonValue ScopeValue(string? practiceId) => practiceId is null ? BsonNull.Value : new BsonString(practiceId);
+
+    private static JsonSerializerOptions CreateMetadataOptions()
+    {
+        var options = new JsonSerializerOptions(DocumentJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        options.MakeReadOnly();
+        return options;
+    }
 }
 
 /// <summary>
@@ -29,13 +45,16 @@ internal static class MongoFields
 internal sealed class MongoDocumentMapper<T>
     where T : class
 {
+    /// <summary>The JSON only goes to the deserializer, so it needs no HTML-safe escaping.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly CollectionDefinition<T> _definition;
     private readonly bool _recordHasPracticeId;
 
     public MongoDocumentMapper(CollectionDefinition<T> definition)
     {
         _definition = definition;
-        var recordFields = DocumentJson.Options.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var recordFields = MongoFields.RecordFields(typeof(T));
         if (recordFields.Contains(MongoFields.Id) || recordFields.Contains(MongoFields.Version))
         {
             throw new InvalidOperationException(
@@ -88,7 +107,7 @@ internal sealed class MongoDocumentMapper<T>
     public string ToJson(BsonDocument document)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             foreach (var element in document)

@@ -13,7 +13,7 @@ internal sealed record MongoIndexSpec(string Collection, string Name, BsonDocume
         new CreateIndexOptions<BsonDocument>
         {
             Name = Name,
-            Unique = Unique,
+            Unique = Unique ? true : null, // a plain index spec carries no "unique: false"
             PartialFilterExpression = PartialFilter is null ? null : new BsonDocumentFilterDefinition<BsonDocument>(PartialFilter),
         });
 }
