@@ -20,7 +20,7 @@ internal sealed record MongoIndexSpec(string Collection, string Name, BsonDocume
 
 /// <summary>Every index the engine needs, derived from the collection definitions (the same ones SQLite uses).</summary>
 /// <remarks>
-/// Names follow the SQLite ones (<c>ux_users_email</c>, <c>ix_memberships_userId_all</c>) so a duplicate-key error
+/// Names follow the SQLite ones (<c>ux_users_email</c>, <c>ux_memberships_userId_all</c>) so a duplicate-key error
 /// names the field, which is how <see cref="DocumentGuard.Duplicate{T}"/> reports the key that collided.
 /// </remarks>
 internal static class MongoIndexes
