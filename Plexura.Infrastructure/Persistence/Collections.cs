@@ -59,4 +59,24 @@ internal static class Collections
         s => s.Version,
         (s, v) => s with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(UserSession.UserId)), Unique: false)]);
+
+    /// <summary>
+    /// Every collection above, without its record type, for engines that lay out collections from definitions
+    /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
+    /// </summary>
+    public static readonly IReadOnlyList<CollectionShape> All =
+    [
+        CollectionShape.Of(Practices),
+        CollectionShape.Of(Users),
+        CollectionShape.Of(Memberships),
+        CollectionShape.Of(PracticeKeys),
+        CollectionShape.Of(Sessions),
+    ];
+}
+
+/// <summary>The engine-relevant part of a <see cref="CollectionDefinition{T}"/>: name, tenancy and indexes.</summary>
+internal sealed record CollectionShape(string Name, bool IsPracticeOwned, IReadOnlyList<IndexDefinition> Indexes)
+{
+    public static CollectionShape Of<T>(CollectionDefinition<T> definition)
+        where T : class => new(definition.Name, definition.IsPracticeOwned, definition.Indexes);
 }
