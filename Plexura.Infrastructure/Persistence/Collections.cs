@@ -1,3 +1,4 @@
+using Plexura.Core.Email;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -47,5 +48,15 @@ internal static class Collections
         k => k.PracticeId,
         k => k.Version,
         (k, v) => k with { Version = v },
+        []);
+
+    public static readonly CollectionDefinition<OutboxMessage> Outbox = new(
+        "outbox_messages",
+        "outbox message",
+        IsPracticeOwned: false,
+        m => m.Id.ToString("D"),
+        _ => null,
+        m => m.Version,
+        (m, v) => m with { Version = v },
         []);
 }

@@ -46,6 +46,7 @@ internal static class SqliteMigrations
             CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
             """)),
+        new(4, "development email outbox", (c, t) => CreateCollectionAsync(c, t, Collections.Outbox)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
