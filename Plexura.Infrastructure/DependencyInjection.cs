@@ -2,12 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
+using Plexura.Core.Email;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.Email;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Repositories;
@@ -22,7 +24,7 @@ public static class DependencyInjection
     /// <summary>Health-check tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption and the audit store.</summary>
+    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI and secret encryption, TOTP, email and the audit store.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The app configuration.</param>
     /// <param name="contentRoot">Relative file paths (the SQLite file) resolve against this folder.</param>
@@ -54,6 +56,11 @@ public static class DependencyInjection
         services.AddSingleton<PracticeKeyService>();
         services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
         services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        services.AddSingleton<ITotpService, TotpService>();
+
+        services.AddSingleton<IOutboxRepository, OutboxRepository>();
+        EmailRegistration.Add(services, configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions());
 
         services.AddHostedService<StorageStartup>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
