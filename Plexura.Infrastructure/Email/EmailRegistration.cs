@@ -11,7 +11,7 @@ internal static class EmailRegistration
     /// <summary>Resend when an API key is configured, the development outbox otherwise.</summary>
     public static void Add(IServiceCollection services, EmailOptions configured)
     {
-        if (string.IsNullOrWhiteSpace(configured.ResendApiKey))
+        if (configured.UsesDevelopmentOutbox)
         {
             services.AddSingleton<IEmailSender, OutboxEmailSender>();
         }

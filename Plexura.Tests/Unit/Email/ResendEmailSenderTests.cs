@@ -86,6 +86,45 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_RetryAfterLongerThanTheCap_WaitsOnlyTheCap()
+    {
+        _server.ThenError(429, "rate_limit_exceeded", "Too many requests.", retryAfterSeconds: 3600).ThenAccept();
+
+        await Sender.SendAsync(Invitation, CancellationToken.None);
+
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal([ResendResilience.MaxDelay], _time.Delays);
+    }
+
+    [Fact]
+    public async Task SendAsync_RateLimitedWithoutRetryAfter_BacksOffAndRetries()
+    {
+        _server.ThenError(429, "rate_limit_exceeded", "Too many requests.").ThenAccept();
+
+        await Sender.SendAsync(Invitation, CancellationToken.None);
+
+        Assert.Equal(2, _server.Requests.Count);
+        var delay = Assert.Single(_time.Delays);
+        Assert.InRange(delay, TimeSpan.FromTicks(1), ResendResilience.MaxDelay);
+    }
+
+    [Theory]
+    [InlineData(400, "validation_error")]
+    [InlineData(401, "missing_api_key")]
+    [InlineData(403, "invalid_api_key")]
+    [InlineData(409, "invalid_idempotent_request")]
+    public async Task SendAsync_OtherClientError_IsNotRetried(int status, string name)
+    {
+        _server.ThenError(status, name, "Refused.").ThenAccept();
+
+        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.SendAsync(Invitation, CancellationToken.None));
+
+        Assert.Single(_server.Requests);
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Equal(name, ex.ErrorName);
+    }
+
+    [Fact]
     public async Task SendAsync_TwoServerErrorsThenAccepted_SucceedsOnTheThirdAttemptWithTheSameKey()
     {
         _server.ThenError(500, "internal_server_error", "Oops.").ThenError(500, "internal_server_error", "Oops.").ThenAccept();
