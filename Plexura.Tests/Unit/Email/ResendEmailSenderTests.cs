@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
         "invitation");
 
     private readonly InstantDelayTimeProvider _time = new(ResendResilience.MaxDelay);
+    private readonly ConcurrentQueue<string> _logs = new();
     private FakeResendServer _server = null!;
     private ServiceProvider _services = null!;
 
@@ -31,7 +33,7 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
     {
         _server = await FakeResendServer.StartAsync();
         var services = new ServiceCollection()
-            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(_logs)))
             .AddSingleton<TimeProvider>(_time);
         services.AddOptions<EmailOptions>().Configure(o =>
         {
@@ -185,6 +187,23 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
         Assert.Null(ex.StatusCode);
         Assert.Equal(ResendResilience.MaxAttempts - 1, _time.Delays.Count);
         AssertSafe(ex);
+    }
+
+    [Fact]
+    public async Task SendAsync_AcceptedAndRefused_LogsKindAndIdButNoAddressSubjectBodyOrKey()
+    {
+        _server.ThenError(500, "internal_server_error", "Oops.").ThenAccept("resend-id-42").ThenError(422, "validation_error", "Invalid `to` field: dana.reyes@example.com");
+
+        await Sender.SendAsync(Invitation, CancellationToken.None);
+        await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.SendAsync(Invitation, CancellationToken.None));
+
+        var logs = string.Join('\n', _logs);
+        Assert.Contains("invitation", logs, StringComparison.Ordinal);
+        Assert.Contains("resend-id-42", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(Invitation.To, logs, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Invitation.Subject, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("plexura.ai/invite", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKey, logs, StringComparison.Ordinal);
     }
 
     private ServiceProvider BuildSender(Uri baseAddress)
