@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
+using Plexura.Core.Email;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -10,6 +11,7 @@ using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
 using Plexura.Infrastructure.Identity;
+using Plexura.Infrastructure.Email;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Repositories;
@@ -24,7 +26,7 @@ public static class DependencyInjection
     /// <summary>Health-check tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI encryption, the audit store and identity services.</summary>
+    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI and secret encryption, identity services, TOTP, email and the audit store.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The app configuration.</param>
     /// <param name="contentRoot">Relative file paths (the SQLite file) resolve against this folder.</param>
@@ -62,6 +64,11 @@ public static class DependencyInjection
         services.AddSingleton<PracticeKeyService>();
         services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
         services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        services.AddSingleton<ITotpService, TotpService>();
+
+        services.AddSingleton<IOutboxRepository, OutboxRepository>();
+        EmailRegistration.Add(services, configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions());
 
         services.AddHostedService<StorageStartup>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);

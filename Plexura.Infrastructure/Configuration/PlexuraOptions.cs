@@ -71,6 +71,9 @@ public sealed class EmailOptions
     public string ResendBaseUrl { get; set; } = "https://api.resend.com";
 
     public string From { get; set; } = "Plexura <no-reply@plexura.ai>";
+
+    /// <summary>True when mail is kept in the development outbox instead of being sent (no Resend key).</summary>
+    public bool UsesDevelopmentOutbox => string.IsNullOrWhiteSpace(ResendApiKey);
 }
 
 /// <summary>Section <c>Plexura:Billing</c> (filled by the billing issue).</summary>

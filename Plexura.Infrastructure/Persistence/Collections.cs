@@ -1,4 +1,5 @@
 using Plexura.Core.Identity;
+using Plexura.Core.Email;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -60,6 +61,16 @@ internal static class Collections
         (s, v) => s with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(UserSession.UserId)), Unique: false)]);
 
+    public static readonly CollectionDefinition<OutboxMessage> Outbox = new(
+        "outbox_messages",
+        "outbox message",
+        IsPracticeOwned: false,
+        m => m.Id.ToString("D"),
+        _ => null,
+        m => m.Version,
+        (m, v) => m with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -71,6 +82,7 @@ internal static class Collections
         CollectionShape.Of(Memberships),
         CollectionShape.Of(PracticeKeys),
         CollectionShape.Of(Sessions),
+        CollectionShape.Of(Outbox),
     ];
 }
 

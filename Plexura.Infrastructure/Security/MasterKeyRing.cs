@@ -64,6 +64,21 @@ internal sealed class MasterKeyRing
         return dataKey;
     }
 
+    /// <summary>A 256-bit key derived (HKDF-SHA256) from the master key <paramref name="masterKeyId"/> for one use.</summary>
+    /// <remarks>
+    /// Derived keys let the master key protect small secrets (TOTP seeds) without ever using the master key itself
+    /// as a cipher key; <paramref name="info"/> separates the uses, so keys for different purposes are unrelated.
+    /// </remarks>
+    public byte[] DeriveKey(string masterKeyId, string info)
+    {
+        if (!_keys.TryGetValue(masterKeyId, out var master))
+        {
+            throw new CryptographicException($"Master key '{masterKeyId}' is not configured.");
+        }
+
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(info));
+    }
+
     private static byte[] Aad(PracticeId practiceId, string masterKeyId) =>
         Encoding.UTF8.GetBytes($"plexura-dek|v1|{practiceId}|{masterKeyId}");
 }

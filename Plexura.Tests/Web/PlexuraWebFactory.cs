@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using Plexura.Tests.Support;
+
 namespace Plexura.Tests.Web;
 
 /// <summary>
@@ -36,6 +38,7 @@ public class PlexuraWebFactory : WebApplicationFactory<Program>
             ["Plexura:Storage:SqlitePath"] = SqlitePath,
             [MasterKeySetting] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Plexura:Security:MasterKeyId"] = "test-key",
+            ["Plexura:Auth:SigningKey"] = TestConfiguration.NewSigningKey(),
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Plexura.Core.Common;
+using Plexura.Core.Email;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -94,5 +95,28 @@ internal sealed class PracticeKeyRepository(IDocumentStore store) : IPracticeKey
         {
             yield return key;
         }
+    }
+}
+
+/// <summary>The development email outbox, on any engine.</summary>
+/// <remarks>
+/// "Newest first" sorts in memory: the outbox exists only where no email provider is configured (a developer's
+/// machine), holds a handful of messages, and the document mechanism lists in id order only.
+/// </remarks>
+internal sealed class OutboxRepository(IDocumentStore store) : IOutboxRepository
+{
+    private readonly IDocumentCollection<OutboxMessage> _messages = store.Collection(Collections.Outbox);
+
+    public Task AddAsync(OutboxMessage message, CancellationToken ct) =>
+        _messages.InsertAsync(DocumentScope.Global, message, ct);
+
+    public Task<OutboxMessage?> GetAsync(Guid id, CancellationToken ct) =>
+        _messages.GetAsync(DocumentScope.Global, id.ToString("D"), ct);
+
+    public async Task<IReadOnlyList<OutboxMessage>> ListNewestAsync(int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var all = await _messages.FindManyAsync(DocumentScope.Global, null, null, ct);
+        return [.. all.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id.ToString("D"), StringComparer.Ordinal).Take(limit)];
     }
 }

@@ -47,6 +47,7 @@ internal static class SqliteMigrations
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
             """)),
         new(3, "user sessions", (c, t) => CreateCollectionAsync(c, t, Collections.Sessions)),
+        new(4, "development email outbox", (c, t) => CreateCollectionAsync(c, t, Collections.Outbox)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

@@ -26,7 +26,8 @@ public sealed class SqliteMigrator(SqliteDatabase database, TimeProvider time, I
             await setup.ExecuteNonQueryAsync(ct);
         }
 
-        var current = await CurrentVersionAsync(connection, ct);
+        var applied = await AppliedVersionsAsync(connection, ct);
+        var current = applied.Count == 0 ? 0 : applied.Max();
         var newest = Migrations.Max(m => m.Version);
         if (current > newest)
         {
@@ -34,7 +35,9 @@ public sealed class SqliteMigrator(SqliteDatabase database, TimeProvider time, I
                 $"The database at {database.FilePath} has schema version {current}, newer than this app's {newest}.");
         }
 
-        foreach (var migration in Migrations.Where(m => m.Version > current).OrderBy(m => m.Version))
+        // Every step not yet recorded, in order: a database that got a later step from a branch before an earlier
+        // one landed still receives the earlier one.
+        foreach (var migration in Migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             await migration.ApplyAsync(connection, transaction);
@@ -50,10 +53,17 @@ public sealed class SqliteMigrator(SqliteDatabase database, TimeProvider time, I
         }
     }
 
-    private static async Task<long> CurrentVersionAsync(SqliteConnection connection, CancellationToken ct)
+    private static async Task<HashSet<long>> AppliedVersionsAsync(SqliteConnection connection, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        command.CommandText = "SELECT version FROM schema_migrations";
+        var versions = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            versions.Add(reader.GetInt64(0));
+        }
+
+        return versions;
     }
 }
