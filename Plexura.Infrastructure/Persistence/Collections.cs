@@ -1,5 +1,5 @@
-using Plexura.Core.Identity;
 using Plexura.Core.Email;
+using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
