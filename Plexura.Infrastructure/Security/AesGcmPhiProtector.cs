@@ -13,8 +13,6 @@ namespace Plexura.Infrastructure.Security;
 internal sealed class AesGcmPhiProtector(PracticeKeyService keys) : IPhiProtector
 {
     private const string Prefix = "phi1.";
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 
     public async ValueTask<string> ProtectAsync(PracticeId practiceId, PhiField field, string plaintext, CancellationToken ct)
     {
@@ -22,16 +20,14 @@ internal sealed class AesGcmPhiProtector(PracticeKeyService keys) : IPhiProtecto
         ArgumentNullException.ThrowIfNull(plaintext);
         var key = await keys.GetKeyAsync(practiceId, ct);
         var clear = Encoding.UTF8.GetBytes(plaintext);
-        var output = new byte[NonceSize + clear.Length + TagSize];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(key, TagSize))
+        try
         {
-            aes.Encrypt(nonce, clear, output.AsSpan(NonceSize, clear.Length), output.AsSpan(NonceSize + clear.Length), Aad(practiceId, field));
+            return Prefix + Convert.ToBase64String(AesGcmBox.Seal(key, clear, Aad(practiceId, field)));
         }
-
-        CryptographicOperations.ZeroMemory(clear);
-        return Prefix + Convert.ToBase64String(output);
+        finally
+        {
+            CryptographicOperations.ZeroMemory(clear);
+        }
     }
 
     public async ValueTask<string> UnprotectAsync(PracticeId practiceId, PhiField field, string ciphertext, CancellationToken ct)
@@ -53,23 +49,20 @@ internal sealed class AesGcmPhiProtector(PracticeKeyService keys) : IPhiProtecto
             throw new PhiUnreadableException("The protected value is malformed.");
         }
 
-        var length = input.Length - NonceSize - TagSize;
-        if (length < 0)
-        {
-            throw new PhiUnreadableException("The protected value is malformed.");
-        }
-
         var key = await keys.GetKeyAsync(practiceId, ct);
-        var clear = new byte[length];
+        byte[] clear;
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize, length), input.AsSpan(NonceSize + length), clear, Aad(practiceId, field));
-            return Encoding.UTF8.GetString(clear);
+            clear = AesGcmBox.Open(key, input, Aad(practiceId, field));
         }
-        catch (AuthenticationTagMismatchException)
+        catch (CryptographicException)
         {
             throw new PhiUnreadableException("The protected value fails authentication: it was altered or belongs elsewhere.");
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(clear);
         }
         finally
         {

@@ -14,8 +14,7 @@ namespace Plexura.Infrastructure.Security;
 internal sealed class AesGcmSecretProtector(MasterKeyRing masterKeys) : ISecretProtector
 {
     private const string Prefix = "sec1.";
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
+    private const int MinimumSealedLength = 28;
 
     public string Protect(string purpose, string subjectId, string plaintext)
     {
@@ -25,21 +24,15 @@ internal sealed class AesGcmSecretProtector(MasterKeyRing masterKeys) : ISecretP
         var keyId = masterKeys.CurrentId;
         var key = masterKeys.DeriveKey(keyId, Info(purpose));
         var clear = Encoding.UTF8.GetBytes(plaintext);
-        var output = new byte[NonceSize + clear.Length + TagSize];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Encrypt(nonce, clear, output.AsSpan(NonceSize, clear.Length), output.AsSpan(NonceSize + clear.Length), Aad(purpose, subjectId, keyId));
+            return $"{Prefix}{keyId}.{Convert.ToBase64String(AesGcmBox.Seal(key, clear, Aad(purpose, subjectId, keyId)))}";
         }
         finally
         {
             CryptographicOperations.ZeroMemory(clear);
             CryptographicOperations.ZeroMemory(key);
         }
-
-        return $"{Prefix}{keyId}.{Convert.ToBase64String(output)}";
     }
 
     public string Unprotect(string purpose, string subjectId, string protectedValue)
@@ -55,7 +48,7 @@ internal sealed class AesGcmSecretProtector(MasterKeyRing masterKeys) : ISecretP
 
         var keyId = protectedValue[Prefix.Length..separator];
         var input = new byte[protectedValue.Length];
-        if (!Convert.TryFromBase64String(protectedValue[(separator + 1)..], input, out var written) || written < NonceSize + TagSize)
+        if (!Convert.TryFromBase64String(protectedValue[(separator + 1)..], input, out var written) || written < MinimumSealedLength)
         {
             throw new SecretUnreadableException("The protected secret is malformed.");
         }
@@ -70,22 +63,27 @@ internal sealed class AesGcmSecretProtector(MasterKeyRing masterKeys) : ISecretP
             throw new SecretUnreadableException("The protected secret's master key is not configured.");
         }
 
-        var length = written - NonceSize - TagSize;
-        var clear = new byte[length];
+        byte[] clear;
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize, length), input.AsSpan(NonceSize + length, TagSize), clear, Aad(purpose, subjectId, keyId));
-            return Encoding.UTF8.GetString(clear);
+            clear = AesGcmBox.Open(key, input.AsSpan(0, written), Aad(purpose, subjectId, keyId));
         }
-        catch (AuthenticationTagMismatchException)
+        catch (CryptographicException)
         {
             throw new SecretUnreadableException("The protected secret fails authentication: it was altered or belongs elsewhere.");
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(clear);
             CryptographicOperations.ZeroMemory(key);
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(clear);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(clear);
         }
     }
 

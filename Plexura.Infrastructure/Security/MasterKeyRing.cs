@@ -13,9 +13,6 @@ namespace Plexura.Infrastructure.Security;
 /// </remarks>
 internal sealed class MasterKeyRing
 {
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
     public MasterKeyRing(IOptions<SecurityOptions> options)
@@ -33,15 +30,8 @@ internal sealed class MasterKeyRing
     public string CurrentId { get; }
 
     /// <summary>Wraps a data key with the current master key, bound to its practice.</summary>
-    public string Wrap(PracticeId practiceId, ReadOnlySpan<byte> dataKey)
-    {
-        var output = new byte[NonceSize + dataKey.Length + TagSize];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_keys[CurrentId], TagSize);
-        aes.Encrypt(nonce, dataKey, output.AsSpan(NonceSize, dataKey.Length), output.AsSpan(NonceSize + dataKey.Length), Aad(practiceId, CurrentId));
-        return Convert.ToBase64String(output);
-    }
+    public string Wrap(PracticeId practiceId, ReadOnlySpan<byte> dataKey) =>
+        Convert.ToBase64String(AesGcmBox.Seal(_keys[CurrentId], dataKey, Aad(practiceId, CurrentId)));
 
     /// <summary>Unwraps a data key; fails when the master key is unknown or the wrapped key was tampered with or moved.</summary>
     public byte[] Unwrap(PracticeId practiceId, string masterKeyId, string wrapped)
@@ -51,17 +41,7 @@ internal sealed class MasterKeyRing
             throw new CryptographicException($"Master key '{masterKeyId}' is not configured.");
         }
 
-        var input = Convert.FromBase64String(wrapped);
-        var length = input.Length - NonceSize - TagSize;
-        if (length <= 0)
-        {
-            throw new CryptographicException("The wrapped data key is malformed.");
-        }
-
-        var dataKey = new byte[length];
-        using var aes = new AesGcm(master, TagSize);
-        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize, length), input.AsSpan(NonceSize + length), dataKey, Aad(practiceId, masterKeyId));
-        return dataKey;
+        return AesGcmBox.Open(master, Convert.FromBase64String(wrapped), Aad(practiceId, masterKeyId));
     }
 
     /// <summary>A 256-bit key derived (HKDF-SHA256) from the master key <paramref name="masterKeyId"/> for one use.</summary>
