@@ -52,6 +52,7 @@ public static class DependencyInjection
     public static WebApplication UsePlexuraWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        WarnWhenMailGoesToTheOutbox(app);
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
@@ -74,6 +75,18 @@ public static class DependencyInjection
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    /// <remarks>
+    /// Without a Resend key mail lands in the development outbox, which only Development can show: elsewhere that means
+    /// invitations and resets silently go nowhere, so say so loudly at start.
+    /// </remarks>
+    private static void WarnWhenMailGoesToTheOutbox(WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<Infrastructure.Configuration.EmailOptions>>().Value.UsesDevelopmentOutbox)
+        {
+            app.Logger.LogWarning("No Plexura:Email:ResendApiKey is configured: email is kept in the development outbox and is NOT delivered.");
+        }
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
