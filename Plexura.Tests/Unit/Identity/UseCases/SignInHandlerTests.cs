@@ -2,6 +2,7 @@ using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.SignIn;
+using Plexura.Core.Memberships;
 using Plexura.Core.Users;
 using Plexura.Tests.Persistence;
 
@@ -119,6 +120,38 @@ public sealed class SignInHandlerTests(SqliteStorageFixture fixture) : IdentityU
         var user = await Users.GetAsync(signUp.UserId, Ct);
         Assert.Equal(0, user!.FailedSignIns);
         Assert.Null(user.LockedUntil);
+    }
+
+    [Fact]
+    public async Task SignIn_MemberOfTwoPractices_EntersNoneAndAuditsOnBothChains()
+    {
+        var (first, email) = await SignUpAsync();
+        var (second, _) = await SignUpAsync();
+        await Fixture.Get<IMembershipRepository>().AddAsync(
+            second.PracticeId, new Membership(MembershipId.New(), second.PracticeId, first.UserId, PracticeRole.Clinician, Now), Ct);
+
+        var success = Assert.IsType<SignInResult.Success>(await SignInAsync(email));
+
+        Assert.Null(success.EnteredPractice);
+        Assert.Equal(2, success.Memberships.Count);
+        var claims = (await Fixture.Get<ITokenService>().ValidateAsync(success.Token.Value, Ct)).Claims!;
+        Assert.Null(claims.Subject.PracticeId);
+        Assert.Null(claims.Subject.Role);
+        foreach (var practiceId in new[] { first.PracticeId, second.PracticeId })
+        {
+            var signIns = await Fixture.Get<IAuditStore>().QueryAsync(practiceId, new AuditQuery(Action: AuditAction.SignIn, ActorUserId: first.UserId), Ct);
+            Assert.Single(signIns);
+        }
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPasswordsInParallel_CountsEveryFailure()
+    {
+        var (signUp, email) = await SignUpAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SignInAsync(email, "Wrong-Password-99!"))));
+
+        Assert.Equal(4, (await Users.GetAsync(signUp.UserId, Ct))!.FailedSignIns);
     }
 
     [Fact]
