@@ -170,6 +170,45 @@ public sealed class SignUpHandlerTests(SqliteStorageFixture fixture) : IdentityU
         Assert.Single(await Fixture.Get<IMembershipRepository>().ListForUserAsync(again.UserId, Ct));
     }
 
+    [Fact]
+    public async Task SignUp_MembershipFails_DestroysTheNewKeyAndRemovesTheUser()
+    {
+        var email = NewEmail();
+        var membershipsThatFail = new FailingMembershipRepository();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => Handler<SignUpHandler>(membershipsThatFail).HandleAsync(NewSignUp(email), Client, Ct));
+
+        Assert.Null(await Fixture.Get<IUserRepository>().FindByEmailAsync(email, Ct));
+        var practiceId = Assert.IsType<PracticeId>(membershipsThatFail.AttemptedPractice);
+        var key = await Fixture.Get<IPracticeKeyRepository>().GetAsync(practiceId, Ct);
+        Assert.True(key!.IsDestroyed);
+        Assert.Empty(await Fixture.Get<IAuditStore>().QueryAsync(practiceId, new AuditQuery(), Ct));
+    }
+
+    private sealed class FailingMembershipRepository : IMembershipRepository
+    {
+        public PracticeId? AttemptedPractice { get; private set; }
+
+        public Task AddAsync(PracticeId practiceId, Membership membership, CancellationToken ct)
+        {
+            AttemptedPractice = practiceId;
+            throw new InvalidOperationException("Storage down.");
+        }
+
+        public Task<Membership?> GetAsync(PracticeId practiceId, MembershipId membershipId, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<Membership?> FindByUserAsync(PracticeId practiceId, UserId userId, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Membership>> ListAsync(PracticeId practiceId, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Membership>> ListForUserAsync(UserId userId, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<Membership> UpdateAsync(PracticeId practiceId, Membership membership, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task DeleteAsync(PracticeId practiceId, MembershipId membershipId, long expectedVersion, CancellationToken ct) => throw new NotSupportedException();
+    }
+
     private sealed class FailingKeyService : IPracticeKeyService
     {
         public Task CreateAsync(PracticeId practiceId, CancellationToken ct) => throw new InvalidOperationException("Key service down.");
