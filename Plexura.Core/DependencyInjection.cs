@@ -2,6 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
+using Plexura.Core.Identity.SignIn;
+using Plexura.Core.Identity.SignOut;
+using Plexura.Core.Identity.SignUp;
+using Plexura.Core.Identity.VerifyEmail;
 
 namespace Plexura.Core;
 
@@ -17,6 +21,14 @@ public static class DependencyInjection
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionValidator>();
+
+        // Use cases are scoped: they depend on the per-request ICurrentUser and on the transient email sender.
+        services.TryAddScoped<ICurrentUser, NoCurrentUser>();
+        services.AddScoped<SignUpHandler>();
+        services.AddScoped<VerifyEmailHandler>();
+        services.AddScoped<SignInHandler>();
+        services.AddScoped<SignOutHandler>();
+        services.AddScoped<SignOutEverywhereHandler>();
         return services;
     }
 }

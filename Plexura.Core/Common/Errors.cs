@@ -30,3 +30,6 @@ public sealed class DuplicateRecordException(string recordType, string key)
 
 /// <summary>Input that breaks a rule; the message is safe to show to the user and never contains PHI.</summary>
 public sealed class ValidationFailedException(string message) : Exception(message);
+
+/// <summary>The use case needs a signed-in user and there is none (or the session behind it is gone).</summary>
+public sealed class NotSignedInException() : Exception("Sign in to continue.");

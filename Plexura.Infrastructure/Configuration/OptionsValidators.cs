@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Plexura.Core.Common;
 
 namespace Plexura.Infrastructure.Configuration;
 
@@ -81,5 +82,22 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
     {
         Span<byte> bytes = stackalloc byte[48];
         return Convert.TryFromBase64String(value.Trim(), bytes, out var written) && written == 32;
+    }
+}
+
+/// <summary>Checks <see cref="AppOptions"/>: the base URL must be an absolute http(s) URL without query or fragment.</summary>
+internal sealed class AppOptionsValidator : IValidateOptions<AppOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AppOptions options)
+    {
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{AppOptions.Section}:BaseUrl must be an absolute http or https URL without query or fragment (found '{options.BaseUrl}').");
+        }
+
+        return ValidateOptionsResult.Success;
     }
 }

@@ -21,6 +21,13 @@ internal static class Collections
         (p, v) => p with { Version = v },
         []);
 
+    /// <summary>
+    /// Finds the account a verification link belongs to. Not unique: most users have no pending token, and a unique
+    /// MongoDB index would count every missing value as the same one; 32 random bytes never collide.
+    /// </summary>
+    public static readonly IndexDefinition UserEmailVerificationTokenIndex =
+        new(DocumentFields.Of(nameof(User.EmailVerificationTokenHash)), Unique: false);
+
     public static readonly CollectionDefinition<User> Users = new(
         "users",
         "user",
@@ -29,7 +36,10 @@ internal static class Collections
         _ => null,
         u => u.Version,
         (u, v) => u with { Version = v },
-        [new IndexDefinition(DocumentFields.Of(nameof(User.Email)), Unique: true)]);
+        [
+            new IndexDefinition(DocumentFields.Of(nameof(User.Email)), Unique: true),
+            UserEmailVerificationTokenIndex,
+        ]);
 
     public static readonly CollectionDefinition<Membership> Memberships = new(
         "memberships",

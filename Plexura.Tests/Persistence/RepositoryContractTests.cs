@@ -273,6 +273,49 @@ public abstract class RepositoryContractTests<TFixture>(TFixture fixture)
         Assert.Equal(1, (await Practices.GetAsync(practice.Id, Ct))!.Version);
     }
 
+    [EngineFact]
+    public async Task UserFindByEmailVerificationTokenHash_Pending_ReturnsTheUser()
+    {
+        var user = await NewUserAsync();
+        var hash = $"hash-{Guid.NewGuid():N}";
+        await Users.UpdateAsync(user with { EmailVerificationTokenHash = hash, EmailVerificationExpiresAt = fixture.Time.GetUtcNow().AddHours(24) }, Ct);
+
+        var found = await Users.FindByEmailVerificationTokenHashAsync(hash, Ct);
+
+        Assert.Equal(user.Id, found?.Id);
+        Assert.Equal(hash, found!.EmailVerificationTokenHash);
+    }
+
+    [EngineFact]
+    public async Task UserFindByEmailVerificationTokenHash_UnknownOrEmpty_ReturnsNull()
+    {
+        await NewUserAsync();
+
+        Assert.Null(await Users.FindByEmailVerificationTokenHashAsync($"hash-{Guid.NewGuid():N}", Ct));
+        Assert.Null(await Users.FindByEmailVerificationTokenHashAsync(string.Empty, Ct));
+    }
+
+    [EngineFact]
+    public async Task UserDelete_CurrentVersion_RemovesItAndFreesTheEmail()
+    {
+        var user = await NewUserAsync();
+
+        await Users.DeleteAsync(user.Id, user.Version, Ct);
+
+        Assert.Null(await Users.GetAsync(user.Id, Ct));
+        await NewUserAsync(user.Email);
+    }
+
+    [EngineFact]
+    public async Task UserDelete_StaleVersion_ThrowsConflictAndKeepsIt()
+    {
+        var user = await NewUserAsync();
+        await Users.UpdateAsync(user with { DisplayName = "Changed" }, Ct);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Users.DeleteAsync(user.Id, user.Version, Ct));
+        Assert.NotNull(await Users.GetAsync(user.Id, Ct));
+    }
+
     private async Task<Practice> NewPracticeAsync(string name = "Practice")
     {
         var practice = new Practice(PracticeId.New(), name, fixture.Time.GetUtcNow());

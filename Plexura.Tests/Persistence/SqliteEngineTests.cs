@@ -4,6 +4,7 @@ using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Memberships;
 using Plexura.Infrastructure.Persistence.Sqlite;
+using Plexura.Tests.Support;
 
 namespace Plexura.Tests.Persistence;
 
@@ -42,6 +43,40 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys"));
         Assert.Equal(await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"), await ScalarAsync(connection, "SELECT COUNT(DISTINCT version) FROM schema_migrations"));
         Assert.Equal((long)SqliteMigrations.All.Max(m => m.Version), await ScalarAsync(connection, "SELECT MAX(version) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseAtVersion4_AddsTheEmailVerificationTokenIndex()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        var path = Path.Combine(folder, "old.db");
+        try
+        {
+            var database = new SqliteDatabase(path);
+            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+            {
+                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 4)],
+            };
+            await old.MigrateAsync(CancellationToken.None);
+            await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                // A version-4 database was made before the index joined the users definition.
+                await connection.OpenAsync();
+                await ExecuteAsync(connection, "DROP INDEX ix_users_emailVerificationTokenHash");
+            }
+
+            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+            await check.OpenAsync();
+            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_users_emailVerificationTokenHash'"));
+            Assert.Equal(5L, await ScalarAsync(check, "SELECT MAX(version) FROM schema_migrations"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -33,6 +33,9 @@ public abstract class StorageFixture : IAsyncLifetime
         var settings = EngineSettings();
         settings["Plexura:Security:MasterKey"] = TestConfiguration.NewMasterKey();
         settings["Plexura:Auth:SigningKey"] = TestConfiguration.NewSigningKey();
+
+        // The lowest work factor the validator allows: use-case tests hash and verify many passwords.
+        settings["Plexura:Auth:BcryptWorkFactor"] = "10";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))

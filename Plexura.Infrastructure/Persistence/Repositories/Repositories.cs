@@ -28,6 +28,7 @@ internal sealed class PracticeRepository(IDocumentStore store) : IPracticeReposi
 internal sealed class UserRepository(IDocumentStore store) : IUserRepository
 {
     private static readonly string EmailField = DocumentFields.Of(nameof(User.Email));
+    private static readonly string VerificationTokenField = DocumentFields.Of(nameof(User.EmailVerificationTokenHash));
 
     private readonly IDocumentCollection<User> _users = store.Collection(Collections.Users);
 
@@ -39,6 +40,14 @@ internal sealed class UserRepository(IDocumentStore store) : IUserRepository
 
     public Task<User?> FindByEmailAsync(string email, CancellationToken ct) =>
         _users.FindOneAsync(DocumentScope.Global, EmailField, User.NormalizeEmail(email), ct);
+
+    public Task<User?> FindByEmailVerificationTokenHashAsync(string tokenHash, CancellationToken ct) =>
+        string.IsNullOrEmpty(tokenHash)
+            ? Task.FromResult<User?>(null)
+            : _users.FindOneAsync(DocumentScope.Global, VerificationTokenField, tokenHash, ct);
+
+    public Task DeleteAsync(UserId userId, long expectedVersion, CancellationToken ct) =>
+        _users.DeleteAsync(DocumentScope.Global, userId.ToString(), expectedVersion, ct);
 
     public Task<User> UpdateAsync(User user, CancellationToken ct) =>
         _users.ReplaceAsync(DocumentScope.Global, user with { Email = User.NormalizeEmail(user.Email) }, ct);

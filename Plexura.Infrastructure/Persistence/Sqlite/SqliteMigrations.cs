@@ -48,6 +48,10 @@ internal static class SqliteMigrations
             """)),
         new(3, "user sessions", (c, t) => CreateCollectionAsync(c, t, Collections.Sessions)),
         new(4, "development email outbox", (c, t) => CreateCollectionAsync(c, t, Collections.Outbox)),
+
+        // A database made after this index joined the definition already has it from step 1, hence IF NOT EXISTS.
+        new(5, "user email-verification token index", (c, t) =>
+            CreateIndexAsync(c, t, Collections.Users, Collections.UserEmailVerificationTokenIndex, ifNotExists: true)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
@@ -79,14 +83,23 @@ internal static class SqliteMigrations
 
         foreach (var index in def.Indexes)
         {
-            var name = SqliteNames.Index(def, index);
-            var unique = index.Unique ? "UNIQUE " : string.Empty;
-            var practice = def.IsPracticeOwned ? "practice_id, " : string.Empty;
-            await ExecuteAsync(c, t, $"CREATE {unique}INDEX {name} ON {table} ({practice}{SqliteNames.FieldExpression(index.Field)});");
-            if (index.CrossPracticeLookup)
-            {
-                await ExecuteAsync(c, t, $"CREATE INDEX {name}_all ON {table} ({SqliteNames.FieldExpression(index.Field)});");
-            }
+            await CreateIndexAsync(c, t, def, index, ifNotExists: false);
+        }
+    }
+
+    /// <summary>Creates one index of a collection as its definition describes it.</summary>
+    public static async Task CreateIndexAsync<T>(SqliteConnection c, SqliteTransaction t, CollectionDefinition<T> def, IndexDefinition index, bool ifNotExists)
+        where T : class
+    {
+        var table = SqliteNames.Table(def);
+        var name = SqliteNames.Index(def, index);
+        var unique = index.Unique ? "UNIQUE " : string.Empty;
+        var practice = def.IsPracticeOwned ? "practice_id, " : string.Empty;
+        var guard = ifNotExists ? "IF NOT EXISTS " : string.Empty;
+        await ExecuteAsync(c, t, $"CREATE {unique}INDEX {guard}{name} ON {table} ({practice}{SqliteNames.FieldExpression(index.Field)});");
+        if (index.CrossPracticeLookup)
+        {
+            await ExecuteAsync(c, t, $"CREATE INDEX {guard}{name}_all ON {table} ({SqliteNames.FieldExpression(index.Field)});");
         }
     }
 

@@ -39,7 +39,10 @@ public sealed class MongoIndexesTests
     {
         var specs = MongoIndexes.For(CollectionShape.Of(Collections.Users));
 
-        Assert.Collection(specs, s => AssertSpec(s, "ux_users_email", new BsonDocument("email", 1), unique: true));
+        Assert.Collection(
+            specs,
+            s => AssertSpec(s, "ux_users_email", new BsonDocument("email", 1), unique: true),
+            s => AssertSpec(s, "ix_users_emailVerificationTokenHash", new BsonDocument("emailVerificationTokenHash", 1), unique: false));
     }
 
     [Fact]

@@ -30,6 +30,9 @@ public sealed class OptionsValidationTests
         { "Plexura:Auth:Audience", "", "Plexura:Auth:Audience" },
         { "Plexura:Auth:BcryptWorkFactor", "9", "Plexura:Auth:BcryptWorkFactor" },
         { "Plexura:Auth:BcryptWorkFactor", "17", "Plexura:Auth:BcryptWorkFactor" },
+        { "Plexura:App:BaseUrl", "plexura.example.com", "Plexura:App:BaseUrl" },
+        { "Plexura:App:BaseUrl", "ftp://plexura.example.com", "Plexura:App:BaseUrl" },
+        { "Plexura:App:BaseUrl", "https://plexura.example.com/?x=1", "Plexura:App:BaseUrl" },
     };
 
     [Theory]
@@ -187,5 +190,6 @@ public sealed class OptionsValidationTests
         _ = services.GetRequiredService<IOptions<EmailOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BillingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Core.Common.AppOptions>>().Value;
     }
 }
