@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using Plexura.Tests.Fakes;
 using Plexura.Tests.Support;
 
 namespace Plexura.Tests.Web;
@@ -75,7 +76,7 @@ public class PlexuraWebFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.AddProvider(new CollectingLoggerProvider(Logs)));
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         if (TestServices is { } configure)
         {
             builder.ConfigureTestServices(configure);
@@ -101,29 +102,6 @@ public class PlexuraWebFactory : WebApplicationFactory<Program>
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(DataFolder, recursive: true);
-        }
-    }
-
-    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CollectingLogger(categoryName, logs);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CollectingLogger(string category, ConcurrentQueue<string> logs) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            ArgumentNullException.ThrowIfNull(formatter);
-            logs.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
         }
     }
 }
