@@ -145,6 +145,22 @@ public sealed class SignInHandlerTests(SqliteStorageFixture fixture) : IdentityU
     }
 
     [Fact]
+    public async Task SignIn_UserWithNoPracticeLeft_AuditsOnTheSystemChain()
+    {
+        var (signUp, email) = await SignUpAsync();
+        var membership = await Fixture.Get<IMembershipRepository>().GetAsync(signUp.PracticeId, signUp.MembershipId, Ct);
+        await Fixture.Get<IMembershipRepository>().DeleteAsync(signUp.PracticeId, signUp.MembershipId, membership!.Version, Ct);
+
+        Assert.IsType<SignInResult.Failed>(await SignInAsync(email, "Wrong-Password-99!"));
+        var success = Assert.IsType<SignInResult.Success>(await SignInAsync(email));
+
+        Assert.Null(success.EnteredPractice);
+        var store = Fixture.Get<IAuditStore>();
+        Assert.Single(await store.QueryAsync(PracticeId.None, new AuditQuery(Action: AuditAction.SignInFailed, ActorUserId: signUp.UserId), Ct));
+        Assert.Single(await store.QueryAsync(PracticeId.None, new AuditQuery(Action: AuditAction.SignIn, ActorUserId: signUp.UserId), Ct));
+    }
+
+    [Fact]
     public async Task SignIn_WrongPasswordsInParallel_CountsEveryFailure()
     {
         var (signUp, email) = await SignUpAsync();
