@@ -40,6 +40,30 @@ public enum AuditAction
 
     /// <summary>A practice or account setting changed.</summary>
     SettingsChanged,
+
+    /// <summary>A user confirmed an authenticator as a second factor.</summary>
+    MfaEnrolled,
+
+    /// <summary>A user's second factor was removed (or its recovery codes replaced).</summary>
+    MfaRemoved,
+
+    /// <summary>A user changed their password while signed in.</summary>
+    PasswordChanged,
+
+    /// <summary>A password reset was requested or completed by emailed link.</summary>
+    PasswordReset,
+
+    /// <summary>An invitation to join the practice was sent or resent.</summary>
+    InvitationSent,
+
+    /// <summary>An invitation was accepted and the invitee became a member.</summary>
+    InvitationAccepted,
+
+    /// <summary>An invitation was revoked before it was used.</summary>
+    InvitationRevoked,
+
+    /// <summary>An account was locked after repeated failed sign-ins.</summary>
+    AccountLocked,
 }
 
 /// <summary>How it ended.</summary>

@@ -33,3 +33,6 @@ public sealed class ValidationFailedException(string message) : Exception(messag
 
 /// <summary>The use case needs a signed-in user and there is none (or the session behind it is gone).</summary>
 public sealed class NotSignedInException() : Exception("Sign in to continue.");
+
+/// <summary>The signed-in user may not do this (HTTP 403). The message is safe to show and names no record values.</summary>
+public sealed class AccessDeniedException(string message = "You do not have permission to do this.") : Exception(message);

@@ -3,7 +3,15 @@ using Plexura.Core.Common;
 namespace Plexura.Core.Practices;
 
 /// <summary>A practice: the tenant. Every piece of practice data hangs off its id.</summary>
-public sealed record Practice(PracticeId Id, string Name, DateTimeOffset CreatedAt, long Version = 0)
+/// <param name="Id">The practice id.</param>
+/// <param name="Name">The practice's name.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="Version">The optimistic-concurrency version.</param>
+/// <param name="RequireMfaForAllMembers">
+/// When set, every member must have a second factor before reaching practice data; owners and admins need one to
+/// manage the practice regardless (HIPAA 5.4).
+/// </param>
+public sealed record Practice(PracticeId Id, string Name, DateTimeOffset CreatedAt, long Version = 0, bool RequireMfaForAllMembers = false)
     : IPracticeOwned, IVersioned
 {
     /// <summary>Longest accepted practice name.</summary>

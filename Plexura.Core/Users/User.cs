@@ -1,4 +1,5 @@
 using Plexura.Core.Common;
+using Plexura.Core.Security;
 
 namespace Plexura.Core.Users;
 
@@ -11,6 +12,12 @@ namespace Plexura.Core.Users;
 /// The email-verification token is stored only as its SHA-256 hash: someone who reads the database cannot verify an
 /// address they do not control. A plain hash (not bcrypt) is enough because the token is 32 random bytes, not a
 /// password a person chose.
+/// </para>
+/// <para>
+/// Second factor: <see cref="TotpSecret"/> is the authenticator secret sealed by <c>ISecretProtector</c> (never the
+/// plain base32), set once enrollment is confirmed, together with <see cref="MfaEnabledAt"/>;
+/// <see cref="TotpLastUsedStep"/> refuses a replayed code and <see cref="RecoveryCodes"/> holds only hashes.
+/// <see cref="PasswordResetTokenHash"/> is stored hashed like the verification token.
 /// </para>
 /// </remarks>
 [GlobalRecord("A person signs in once and may be a member of several practices; practice data hangs off memberships.")]
@@ -25,11 +32,25 @@ public sealed record User(
     int FailedSignIns = 0,
     DateTimeOffset? LockedUntil = null,
     string? EmailVerificationTokenHash = null,
-    DateTimeOffset? EmailVerificationExpiresAt = null) : IVersioned
+    DateTimeOffset? EmailVerificationExpiresAt = null,
+    string? TotpSecret = null,
+    DateTimeOffset? MfaEnabledAt = null,
+    long? TotpLastUsedStep = null,
+    RecoveryCodeSet? RecoveryCodes = null,
+    string? PasswordResetTokenHash = null,
+    DateTimeOffset? PasswordResetExpiresAt = null,
+    DateTimeOffset? PasswordChangedAt = null,
+    DateTimeOffset? LastSignInAt = null) : IVersioned
 {
     /// <summary>Longest accepted email address (RFC 5321 path limit).</summary>
     public const int MaxEmailLength = 254;
 
     /// <summary>The canonical form of an email used for uniqueness and lookup.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>Whether the user has confirmed an authenticator (TOTP) as a second factor.</summary>
+    public bool HasMfa => MfaEnabledAt is not null && TotpSecret is not null;
+
+    /// <summary>Whether the user has proved they own their email address.</summary>
+    public bool IsEmailVerified => EmailVerifiedAt is not null;
 }

@@ -22,6 +22,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             RecordNotFoundException e => (StatusCodes.Status404NotFound, "Not found", e.Message),
             ConcurrencyConflictException e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
             DuplicateRecordException e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
+            AccessDeniedException e => (StatusCodes.Status403Forbidden, "Forbidden", e.Message),
+            NotSignedInException e => (StatusCodes.Status401Unauthorized, "Not signed in", e.Message),
             ValidationFailedException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
             _ => (StatusCodes.Status500InternalServerError, "Server error", "An unexpected error occurred. Quote the trace id when reporting it."),
