@@ -22,11 +22,13 @@ dotnet build Plexura.sln --no-restore -c Release
 dotnet format Plexura.sln --verify-no-changes --no-restore --severity warn
 
 results="TestResults/run"
-rm -rf "$results"
+rm -rf "$results" "$results.log"
+mkdir -p "$(dirname "$results")"
 set +e
 dotnet test Plexura.Tests/Plexura.Tests.csproj --no-build -c Release \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results"
-status=$?
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  2>&1 | tee "$results.log"
+status=${PIPESTATUS[0]}
 set -e
 
 trx="$results/results.trx"
@@ -39,6 +41,12 @@ counters=$(grep -o '<Counters [^>]*>' "$trx")
 count() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
 passed=$(count passed); failed=$(count failed); errors=$(count error); total=$(count total); executed=$(count executed)
 failed=$((failed + errors))
+if [ "$failed" -ne 0 ]; then
+  # Repeat each failure (name, message, stack) at the end, where a truncated CI log still shows it.
+  echo "---- failures ----"
+  awk '/^  Failed /{show=1; n=0} /^  (Passed|Skipped) /{show=0} show && n++ < 60' "$results.log"
+  echo "------------------"
+fi
 skipped=$((total - executed))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
