@@ -1,12 +1,18 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Plexura.Core.Identity;
 using Plexura.Web.Components;
 using Plexura.Web.Endpoints;
 using Plexura.Web.Security;
+using Plexura.Web.Security.Authentication;
 using AspNetCorsOptions = Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions;
 
 namespace Plexura.Web;
@@ -35,7 +41,16 @@ public static class DependencyInjection
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddRateLimiter(AddRateLimits);
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.SignInPerMinute > 0 && o.SignUpPerHour > 0 && o.PasswordResetPer15Minutes > 0,
+                $"{RateLimitOptions.Section}: SignInPerMinute, SignUpPerHour and PasswordResetPer15Minutes must be positive.")
+            .ValidateOnStart();
+        var limits = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            AddRateLimits(options);
+            RateLimits.Add(options, limits);
+        });
         services.AddHsts(hsts =>
         {
             hsts.MaxAge = TimeSpan.FromDays(365);
@@ -43,6 +58,7 @@ public static class DependencyInjection
         });
         services.AddOpenApi();
 
+        AddAuthentication(builder);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;
@@ -65,13 +81,19 @@ public static class DependencyInjection
         app.UseWhen(context => !IsApi(context), html => html.UseStatusCodePagesWithReExecute(NotFoundPath, createScopeForStatusCodePages: true));
         app.UseRouting();
         app.UseCors();
+        app.UseAuthentication();
+        app.UseMiddleware<CurrentUserMiddleware>();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag) });
         app.MapOpenApi();
-        app.MapGroup("/api").RequireCors(CorsOptions.PolicyName).MapCspReportEndpoints();
+        var api = app.MapGroup("/api").RequireCors(CorsOptions.PolicyName);
+        api.MapCspReportEndpoints();
+        api.MapAuthApiEndpoints();
+        app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
@@ -87,6 +109,26 @@ public static class DependencyInjection
         {
             app.Logger.LogWarning("No Plexura:Email:ResendApiKey is configured: email is kept in the development outbox and is NOT delivered.");
         }
+    }
+
+    /// <remarks>
+    /// Core registers a <see cref="NoCurrentUser"/> fallback; the web replaces it with the per-request and per-circuit
+    /// <see cref="CurrentUser"/>, which the token handler, the middleware and the circuit handler keep up to date.
+    /// </remarks>
+    private static void AddAuthentication(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, _ => { });
+        services.AddAuthorization(Policies.Add);
+        services.AddCascadingAuthenticationState();
+        services.AddOptions<CircuitAuthenticationOptions>().Bind(builder.Configuration.GetSection(CircuitAuthenticationOptions.Section));
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ClientContext>();
+        services.RemoveAll<ICurrentUser>();
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
+        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");

@@ -1,6 +1,10 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
+using Plexura.Web.Security.Authentication;
 
 namespace Plexura.Tests.Components;
 
@@ -16,9 +20,18 @@ public abstract class MudComponentTestBase : IAsyncLifetime
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
+        Authorization = Context.AddAuthorization();
+        Context.Services.AddScoped<CurrentUser>();
+        Context.Services.AddSingleton<TimeProvider>(Time);
     }
 
     protected BunitContext Context { get; } = new();
+
+    /// <summary>Who the rendered components see as signed in; anonymous until a test says otherwise.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>The clock the components read.</summary>
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>Runs after derived constructors have added their services: setting the renderer info builds the provider.</summary>
     /// <remarks>Interactive, as on a Blazor Server circuit (the layout disables its buttons while prerendering).</remarks>

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Plexura.Core.Common;
+using Plexura.Core.Identity.SignIn;
+using Plexura.Core.Identity.SignOut;
+using Plexura.Web.Security;
+using Plexura.Web.Security.Authentication;
+using SignInResult = Plexura.Core.Identity.SignIn.SignInResult;
+
+namespace Plexura.Web.Endpoints;
+
+/// <summary>Token request body.</summary>
+/// <param name="Email">The account's email.</param>
+/// <param name="Password">The account's password.</param>
+public sealed record TokenRequest(string? Email, string? Password)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{nameof(TokenRequest)} {{ Password = *** }}";
+}
+
+/// <summary>An issued token for API clients (the browser extension).</summary>
+/// <param name="AccessToken">The signed JWT; send it as <c>Authorization: Bearer</c>.</param>
+/// <param name="TokenType">Always <c>Bearer</c>.</param>
+/// <param name="ExpiresAt">When it stops working; it is never extended.</param>
+/// <param name="PracticeId">The practice the session entered, or null when the user must choose one.</param>
+public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, PracticeId? PracticeId);
+
+/// <summary>Who the token belongs to.</summary>
+public sealed record MeResponse(UserId UserId, string Email, PracticeId? PracticeId, string? Role, DateTimeOffset ExpiresAt);
+
+/// <summary>Sign-in for API clients and sign-out for browsers and API clients.</summary>
+/// <remarks>
+/// The token endpoint runs the same use case as the sign-in page, so lockout, no-enumeration and auditing are
+/// identical, and it is rate-limited by the same per-IP policy. A wrong password or unknown email is 401 with one
+/// message; a locked account is 429 with <c>Retry-After</c> until the lock ends.
+/// </remarks>
+public static class AuthEndpoints
+{
+    public const string SignOutPath = "/account/sign-out";
+    private const int MaxBodyBytes = 8 * 1024;
+
+    /// <summary>Maps <c>POST /api/v1/auth/token</c>, <c>POST /api/v1/auth/sign-out</c>, <c>GET /api/v1/me</c> (under the api group).</summary>
+    public static IEndpointRouteBuilder MapAuthApiEndpoints(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/v1").WithTags("Authentication");
+        group.MapPost("/auth/token", IssueTokenAsync)
+            .WithName("IssueToken")
+            .WithSummary("Signs in with email and password and returns a 120-minute Bearer token.")
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/auth/sign-out", SignOutApiAsync)
+            .WithName("SignOut")
+            .WithSummary("Revokes the session of the presented token.")
+            .RequireAuthorization(Policies.SignedIn);
+        group.MapGet("/me", Me)
+            .WithName("Me")
+            .WithSummary("The signed-in user of the presented token.")
+            .RequireAuthorization(Policies.SignedIn);
+        return api;
+    }
+
+    /// <summary>Maps the browser's <c>POST /account/sign-out</c> (a form with an antiforgery token).</summary>
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(SignOutPath, SignOutBrowserAsync)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
+        TokenRequest? request, SignInHandler handler, ClientContext client, TimeProvider time, HttpResponse response, CancellationToken ct)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+        {
+            return TypedResults.Problem(title: "Invalid request", detail: "Send an email and a password.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var result = await handler.HandleAsync(new SignInCommand(request.Email, request.Password), client.Current, ct);
+        switch (result)
+        {
+            case SignInResult.Success success:
+                response.Headers.CacheControl = "no-store";
+                return TypedResults.Ok(new TokenResponse(success.Token.Value, "Bearer", success.Token.ExpiresAt, success.EnteredPractice?.PracticeId));
+            case SignInResult.LockedOut locked:
+                var seconds = Math.Max(1, (int)Math.Ceiling((locked.Until - time.GetUtcNow()).TotalSeconds));
+                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(
+                    title: "Account locked",
+                    detail: "Too many failed attempts. Try again later.",
+                    statusCode: StatusCodes.Status429TooManyRequests);
+            default:
+                return TypedResults.Problem(title: "Sign-in failed", detail: SignInResult.FailedMessage, statusCode: StatusCodes.Status401Unauthorized);
+        }
+    }
+
+    internal static async Task<NoContent> SignOutApiAsync(SignOutHandler handler, ClientContext client, CancellationToken ct)
+    {
+        await handler.HandleAsync(new SignOutCommand(), client.Current, ct);
+        return TypedResults.NoContent();
+    }
+
+    internal static Ok<MeResponse> Me(CurrentUser user) =>
+        TypedResults.Ok(new MeResponse(user.UserId, user.Email!, user.PracticeId, user.Role?.ToString(), user.ExpiresAt!.Value));
+
+    internal static async Task<RedirectHttpResult> SignOutBrowserAsync(
+        HttpContext context, SignOutHandler handler, CurrentUser user, ClientContext client, CancellationToken ct)
+    {
+        if (user.IsAuthenticated)
+        {
+            await handler.HandleAsync(new SignOutCommand(), client.Current, ct);
+        }
+
+        AuthCookie.Delete(context.Response);
+        return TypedResults.Redirect($"{TokenAuthenticationHandler.SignInPath}?reason=signed-out");
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.Extensions.Options;
+using Plexura.Core.Identity;
+
+namespace Plexura.Web.Security.Authentication;
+
+/// <summary>Options of the circuit's sign-in revalidation.</summary>
+public sealed class CircuitAuthenticationOptions
+{
+    public const string Section = "Plexura:Auth:Circuit";
+
+    /// <summary>How often an open circuit checks that its session is still active and its token unexpired.</summary>
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Re-checks a circuit's sign-in on an interval: a revoked session or an expired token signs the circuit out.</summary>
+/// <remarks>
+/// HIPAA 5.4 automatic logoff: a circuit is a long-lived connection, so the check the HTTP pipeline does per request
+/// has to be repeated here. Within one interval of a sign-out elsewhere, a password reset, a role change or a removal,
+/// the circuit's user becomes anonymous and the layout sends the browser to sign-in.
+/// </remarks>
+public sealed class SessionRevalidatingAuthenticationStateProvider(
+    ILoggerFactory loggerFactory,
+    IServiceScopeFactory scopes,
+    IOptions<CircuitAuthenticationOptions> options,
+    TimeProvider time)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+{
+    protected override TimeSpan RevalidationInterval => options.Value.RevalidationInterval;
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authenticationState);
+        if (PlexuraPrincipal.ToClaims(authenticationState.User) is not { } claims || time.GetUtcNow() >= claims.ExpiresAt)
+        {
+            return false;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var check = await scope.ServiceProvider.GetRequiredService<SessionValidator>().ValidateAsync(claims, cancellationToken);
+        return check.IsValid;
+    }
+}
