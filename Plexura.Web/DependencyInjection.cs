@@ -80,6 +80,7 @@ public static class DependencyInjection
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(context => !IsApi(context), html => html.UseStatusCodePagesWithReExecute(NotFoundPath, createScopeForStatusCodePages: true));
         app.UseRouting();
+        app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<CurrentUserMiddleware>();
