@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using AngleSharp.Html.Parser;
 
 namespace Plexura.Tests.Web;
 
@@ -29,11 +30,8 @@ public static partial class BrowserForm
     }
 
     /// <summary>The text of the element with <paramref name="id"/>, or null.</summary>
-    public static string? TextOf(string html, string id)
-    {
-        var match = Regex.Match(html, $"id=\"{Regex.Escape(id)}\"[^>]*>(?<text>.*?)</", RegexOptions.Singleline);
-        return match.Success ? WebUtility.HtmlDecode(Regex.Replace(match.Groups["text"].Value, "<[^>]+>", string.Empty)).Trim() : null;
-    }
+    public static string? TextOf(string html, string id) =>
+        new HtmlParser().ParseDocument(html).GetElementById(id)?.TextContent.Trim();
 
     [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"", RegexOptions.IgnoreCase)]
     private static partial Regex HiddenInput();
