@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Playwright;
-using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Browser;
 
@@ -66,57 +64,5 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
         return path;
     }
 
-    /// <summary>The app on real Kestrel (a free port) and one headless Debian Chromium for the test class.</summary>
-    public sealed class Fixture : IAsyncLifetime
-    {
-        private IPlaywright? _playwright;
-        private IBrowser? _browser;
-
-        public PlexuraWebFactory Factory { get; } = new();
-
-        public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
-
-        public Uri BaseAddress { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Factory.UseKestrel(0);
-            Factory.StartServer();
-            BaseAddress = Factory.ServerAddress;
-
-            _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = ChromiumPath(),
-                Headless = true,
-                Args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_browser is not null)
-            {
-                await _browser.DisposeAsync();
-            }
-
-            _playwright?.Dispose();
-            await Factory.DisposeAsync();
-        }
-
-        /// <summary>Debian's Chromium; never a browser downloaded by <c>playwright install</c>.</summary>
-        private static string ChromiumPath()
-        {
-            const string Debian = "/usr/lib/chromium/chromium";
-            if (File.Exists(Debian))
-            {
-                return Debian;
-            }
-
-            using var which = Process.Start(new ProcessStartInfo("sh", ["-c", "readlink -f \"$(command -v chromium)\""]) { RedirectStandardOutput = true })!;
-            var resolved = which.StandardOutput.ReadToEnd().Trim();
-            which.WaitForExit();
-            return File.Exists(resolved) ? resolved : throw new InvalidOperationException("Chromium not found: install Debian's chromium package.");
-        }
-    }
+    public sealed class Fixture : BrowserFixture;
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Plexura.Tests.Web;
+
+namespace Plexura.Tests.Browser;
+
+/// <summary>The app on real Kestrel (a free port) and one headless Debian Chromium for the test class.</summary>
+public class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private PlexuraWebFactory? _factory;
+    private IBrowser? _browser;
+
+    public PlexuraWebFactory Factory => _factory ??= CreateFactory();
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        // "localhost" rather than the bound 127.0.0.1: browsers treat localhost as a secure origin, so the Secure,
+        // __Host- sign-in cookie works over plain HTTP in tests as it does in development.
+        BaseAddress = new UriBuilder(Factory.ServerAddress) { Host = "localhost" }.Uri;
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath(),
+            Headless = true,
+            Args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await Factory.DisposeAsync();
+    }
+
+    /// <summary>The app under test; override to change its settings.</summary>
+    protected virtual PlexuraWebFactory CreateFactory() => new();
+
+    /// <summary>Debian's Chromium; never a browser downloaded by <c>playwright install</c>.</summary>
+    private static string ChromiumPath()
+    {
+        const string Debian = "/usr/lib/chromium/chromium";
+        if (File.Exists(Debian))
+        {
+            return Debian;
+        }
+
+        using var which = Process.Start(new ProcessStartInfo("sh", ["-c", "readlink -f \"$(command -v chromium)\""]) { RedirectStandardOutput = true })!;
+        var resolved = which.StandardOutput.ReadToEnd().Trim();
+        which.WaitForExit();
+        return File.Exists(resolved) ? resolved : throw new InvalidOperationException("Chromium not found: install Debian's chromium package.");
+    }
+}
