@@ -2,6 +2,8 @@ using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using Plexura.Web.Security.Authentication;
@@ -23,6 +25,7 @@ public abstract class MudComponentTestBase : IAsyncLifetime
         Authorization = Context.AddAuthorization();
         Context.Services.AddScoped<CurrentUser>();
         Context.Services.AddSingleton<TimeProvider>(Time);
+        Context.Services.AddSingleton<IHostEnvironment>(new TestHostEnvironment());
     }
 
     protected BunitContext Context { get; } = new();
@@ -42,4 +45,16 @@ public abstract class MudComponentTestBase : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Context.DisposeAsync();
+}
+
+/// <summary>A Production host environment for rendered components.</summary>
+internal sealed class TestHostEnvironment : IHostEnvironment
+{
+    public string EnvironmentName { get; set; } = Environments.Production;
+
+    public string ApplicationName { get; set; } = "Plexura.Web";
+
+    public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+    public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
 }
