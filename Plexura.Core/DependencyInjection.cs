@@ -6,6 +6,7 @@ using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignOut;
 using Plexura.Core.Identity.SignUp;
 using Plexura.Core.Identity.VerifyEmail;
+using Plexura.Core.Practices.Access;
 
 namespace Plexura.Core;
 
@@ -29,6 +30,10 @@ public static class DependencyInjection
         services.AddScoped<SignInHandler>();
         services.AddScoped<SignOutHandler>();
         services.AddScoped<SignOutEverywhereHandler>();
+
+        // The practice access gate reads the actor fresh per scope (request or operation).
+        services.AddScoped<PracticeActorLoader>();
+        services.AddScoped<PracticeAccessGate>();
         return services;
     }
 }
