@@ -270,6 +270,48 @@ public sealed class AcceptInvitationHandlerTests(SqliteStorageFixture fixture) :
     }
 
     [Fact]
+    public async Task Accept_ExistingAccountAlreadyAMember_ThrowsAlreadyMemberAndLeavesItPending()
+    {
+        var owner = await NewPracticeAsync();
+        var existing = await NewUserAsync();
+        var (token, _, invited) = await InviteAsync(owner, PracticeRole.Clinician, existing.Email);
+        await Fixture.Get<IMembershipRepository>().AddAsync(
+            owner.PracticeId, new Membership(MembershipId.New(), owner.PracticeId, existing.Id, PracticeRole.Compliance, Now), Ct);
+
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            Handler<AcceptInvitationHandler>().HandleAsync(new AcceptInvitationCommand(token, null, Password), Client, Ct));
+
+        Assert.Equal(AcceptInvitationHandler.AlreadyMemberMessage, ex.Message);
+        var stored = await Fixture.Get<IInvitationRepository>().GetAsync(owner.PracticeId, invited, Ct);
+        Assert.Equal(InvitationStatus.Pending, stored!.StatusAt(Now));
+    }
+
+    [Fact]
+    public async Task Accept_TwoAtOnceForAnExistingAccount_ExactlyOneJoins()
+    {
+        var owner = await NewPracticeAsync();
+        var existing = await NewUserAsync();
+        var (token, _, _) = await InviteAsync(owner, PracticeRole.Clinician, existing.Email);
+
+        var attempts = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await Handler<AcceptInvitationHandler>().HandleAsync(new AcceptInvitationCommand(token, null, Password), Client, Ct);
+                return true;
+            }
+            catch (ValidationFailedException)
+            {
+                return false;
+            }
+        }));
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Single(results, joined => joined);
+        Assert.Single(await Fixture.Get<IMembershipRepository>().ListForUserAsync(existing.Id, Ct));
+    }
+
+    [Fact]
     public void Command_ToString_HidesTokenAndPassword()
     {
         var text = new AcceptInvitationCommand("secret-token", "Sam", NewPassword).ToString();
