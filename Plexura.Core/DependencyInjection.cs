@@ -6,6 +6,16 @@ using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignOut;
 using Plexura.Core.Identity.SignUp;
 using Plexura.Core.Identity.VerifyEmail;
+using Plexura.Core.Invitations.AcceptInvitation;
+using Plexura.Core.Invitations.GetInvitation;
+using Plexura.Core.Invitations.InviteMember;
+using Plexura.Core.Invitations.ListInvitations;
+using Plexura.Core.Invitations.ResendInvitation;
+using Plexura.Core.Invitations.RevokeInvitation;
+using Plexura.Core.Practices.Access;
+using Plexura.Core.Practices.ListMembers;
+using Plexura.Core.Practices.RecentFailedSignIns;
+using Plexura.Core.Practices.SetPracticeMfaRequirement;
 
 namespace Plexura.Core;
 
@@ -29,6 +39,20 @@ public static class DependencyInjection
         services.AddScoped<SignInHandler>();
         services.AddScoped<SignOutHandler>();
         services.AddScoped<SignOutEverywhereHandler>();
+
+        // The practice access gate reads the actor fresh per scope (request or operation).
+        services.AddScoped<PracticeActorLoader>();
+        services.AddScoped<PracticeAccessGate>();
+        services.AddScoped<SetPracticeMfaRequirementHandler>();
+        services.AddScoped<ListMembersHandler>();
+        services.AddScoped<RecentFailedSignInsHandler>();
+
+        services.AddScoped<InviteMemberHandler>();
+        services.AddScoped<ResendInvitationHandler>();
+        services.AddScoped<RevokeInvitationHandler>();
+        services.AddScoped<ListInvitationsHandler>();
+        services.AddScoped<GetInvitationHandler>();
+        services.AddScoped<AcceptInvitationHandler>();
         return services;
     }
 }

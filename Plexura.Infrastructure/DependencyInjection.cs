@@ -5,6 +5,7 @@ using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
+using Plexura.Core.Invitations;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -57,6 +58,7 @@ public static class DependencyInjection
         services.AddSingleton<IMembershipRepository, MembershipRepository>();
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
         services.AddSingleton<ISessionRepository, SessionRepository>();
+        services.AddSingleton<IInvitationRepository, InvitationRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<IPasswordHasher, BcryptPasswordHasher>();

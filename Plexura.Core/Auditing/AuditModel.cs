@@ -64,6 +64,12 @@ public enum AuditAction
 
     /// <summary>An account was locked after repeated failed sign-ins.</summary>
     AccountLocked,
+
+    /// <summary>
+    /// Practice administration data without PHI (the member list, invitations, failed sign-ins) was shown; recorded
+    /// when such a view is refused.
+    /// </summary>
+    AdministrationViewed,
 }
 
 /// <summary>How it ended.</summary>

@@ -70,6 +70,24 @@ public readonly record struct MembershipId(Guid Value) : ITypedId, IParsable<Mem
     }
 }
 
+/// <summary>Identifies an invitation to join a practice.</summary>
+[JsonConverter(typeof(TypedIdJsonConverter<InvitationId>))]
+public readonly record struct InvitationId(Guid Value) : ITypedId, IParsable<InvitationId>
+{
+    public static InvitationId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString("D");
+
+    public static InvitationId Parse(string s, IFormatProvider? provider = null) => new(Guid.Parse(s, provider));
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out InvitationId result)
+    {
+        var ok = Guid.TryParse(s, provider, out var g);
+        result = new InvitationId(g);
+        return ok;
+    }
+}
+
 /// <summary>Writes typed ids as their canonical GUID string.</summary>
 public sealed class TypedIdJsonConverter<TId> : JsonConverter<TId>
     where TId : struct, ITypedId, IParsable<TId>

@@ -1,5 +1,6 @@
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
+using Plexura.Core.Invitations;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -82,6 +83,24 @@ internal static class Collections
         []);
 
     /// <summary>
+    /// Invitations. The token hash is indexed for the cross-practice lookup an anonymous invitee's link needs; it is
+    /// not unique, like the verification token's: 32 random bytes never collide. The email index finds a practice's
+    /// earlier invitations to the same address.
+    /// </summary>
+    public static readonly CollectionDefinition<Invitation> Invitations = new(
+        "invitations",
+        "invitation",
+        IsPracticeOwned: true,
+        i => i.Id.ToString(),
+        i => i.PracticeId,
+        i => i.Version,
+        (i, v) => i with { Version = v },
+        [
+            new IndexDefinition(DocumentFields.Of(nameof(Invitation.TokenHash)), Unique: false, CrossPracticeLookup: true),
+            new IndexDefinition(DocumentFields.Of(nameof(Invitation.Email)), Unique: false),
+        ]);
+
+    /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
     /// </summary>
@@ -93,6 +112,7 @@ internal static class Collections
         CollectionShape.Of(PracticeKeys),
         CollectionShape.Of(Sessions),
         CollectionShape.Of(Outbox),
+        CollectionShape.Of(Invitations),
     ];
 }
 

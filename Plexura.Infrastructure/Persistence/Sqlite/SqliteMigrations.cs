@@ -52,6 +52,10 @@ internal static class SqliteMigrations
         // A database made after this index joined the definition already has it from step 1, hence IF NOT EXISTS.
         new(5, "user email-verification token index", (c, t) =>
             CreateIndexAsync(c, t, Collections.Users, Collections.UserEmailVerificationTokenIndex, ifNotExists: true)),
+
+        // Version 6 belongs to the account work on another branch. This step depends on nothing 6 creates, and the
+        // migrator applies every unrecorded step in order, so a database that got 7 first still receives 6 later.
+        new(7, "invitations", (c, t) => CreateCollectionAsync(c, t, Collections.Invitations)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

@@ -35,6 +35,19 @@ public sealed class MongoIndexesTests
     }
 
     [Fact]
+    public void For_Invitations_DerivesPracticeLedTokenAndEmailIndexesAndTheCrossPracticeTokenIndex()
+    {
+        var specs = MongoIndexes.For(CollectionShape.Of(Collections.Invitations));
+
+        Assert.Collection(
+            specs,
+            s => AssertSpec(s, "ix_invitations_practice", new BsonDocument { { "practiceId", 1 }, { "_id", 1 } }, unique: false),
+            s => AssertSpec(s, "ix_invitations_tokenHash", new BsonDocument { { "practiceId", 1 }, { "tokenHash", 1 } }, unique: false),
+            s => AssertSpec(s, "ix_invitations_tokenHash_all", new BsonDocument("tokenHash", 1), unique: false),
+            s => AssertSpec(s, "ix_invitations_email", new BsonDocument { { "practiceId", 1 }, { "email", 1 } }, unique: false));
+    }
+
+    [Fact]
     public void For_Users_GlobalCollection_IndexesFieldAlone()
     {
         var specs = MongoIndexes.For(CollectionShape.Of(Collections.Users));

@@ -1,0 +1,93 @@
+using Plexura.Core.Memberships;
+
+namespace Plexura.Core.Practices.Access;
+
+/// <summary>Who may do what in a practice: pure rules over a <see cref="PracticeActor"/>, with a reason for every refusal.</summary>
+/// <remarks>
+/// Pure and static so every rule can be tested exhaustively and so the same answer is given wherever it is asked
+/// (a page hiding a button, the use case that refuses the action). Use cases ask through
+/// <see cref="PracticeAccessGate"/>, which audits a refusal before throwing.
+/// </remarks>
+public static class PracticePolicy
+{
+    /// <summary>Shown to a member without a second factor in a practice that requires one of everyone.</summary>
+    public const string PracticeRequiresMfaMessage = "This practice requires two-step sign-in. Set it up to continue.";
+
+    /// <summary>Shown to an owner or admin without a second factor.</summary>
+    public const string ManagerNeedsMfaMessage = "Set up two-step sign-in to manage the practice.";
+
+    /// <summary>Shown to a clinician or compliance officer who tries to manage members.</summary>
+    public const string NotAManagerMessage = "Only the practice's owners and admins can manage members.";
+
+    /// <summary>Shown to a clinician or compliance officer who tries to change a practice setting.</summary>
+    public const string NotASettingsManagerMessage = "Only the practice's owners and admins can change its settings.";
+
+    /// <summary>Shown to an admin who tries to invite (or resend or revoke an invitation for) an admin.</summary>
+    public const string OnlyOwnerInvitesAdminsMessage = "Only an owner can invite an admin.";
+
+    /// <summary>Shown when someone tries to invite an owner.</summary>
+    public const string CannotInviteOwnerMessage = "Owners cannot be invited. Invite an admin, clinician or compliance officer.";
+
+    /// <summary>Whether the actor may reach the practice's data at all.</summary>
+    /// <remarks>
+    /// When the practice requires a second factor of every member (HIPAA 5.4), a member without one is kept out of
+    /// practice data until they set it up, whatever their role.
+    /// </remarks>
+    public static PracticeDecision MayReachPracticeData(PracticeActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.PracticeRequiresMfa && !actor.HasMfa
+            ? PracticeDecision.Deny("practice-requires-mfa", PracticeRequiresMfaMessage)
+            : PracticeDecision.Allowed;
+    }
+
+    /// <summary>Whether the actor may see and manage members and invitations.</summary>
+    /// <remarks>
+    /// Owners and admins only, and only with a second factor: whoever manages members decides who reaches the
+    /// practice's PHI, so a stolen password alone must not be enough to add an accomplice (HIPAA 5.4).
+    /// </remarks>
+    public static PracticeDecision CanManageMembers(PracticeActor actor) =>
+        RequireManager(actor, NotAManagerMessage);
+
+    /// <summary>Whether the actor may change the practice's settings (such as requiring a second factor of everyone).</summary>
+    /// <remarks>Same bar as managing members: settings decide how the whole practice is protected.</remarks>
+    public static PracticeDecision CanChangePracticeSettings(PracticeActor actor) =>
+        RequireManager(actor, NotASettingsManagerMessage);
+
+    /// <summary>Whether the actor may invite someone with <paramref name="role"/> (and resend or revoke such an invitation).</summary>
+    /// <remarks>
+    /// An admin can grant no more than they hold below the owner: admins invite clinicians and compliance officers,
+    /// only an owner invites an admin. Nobody is invited as owner; ownership is handed over, not granted by email.
+    /// </remarks>
+    public static PracticeDecision CanInvite(PracticeActor actor, PracticeRole role)
+    {
+        var manage = CanManageMembers(actor);
+        if (!manage.IsAllowed)
+        {
+            return manage;
+        }
+
+        return role switch
+        {
+            PracticeRole.Owner => PracticeDecision.Deny("owner-not-invitable", CannotInviteOwnerMessage),
+            PracticeRole.Admin when actor.Role != PracticeRole.Owner => PracticeDecision.Deny("role", OnlyOwnerInvitesAdminsMessage),
+            PracticeRole.Admin or PracticeRole.Clinician or PracticeRole.Compliance => PracticeDecision.Allowed,
+            _ => PracticeDecision.Deny("role", CannotInviteOwnerMessage),
+        };
+    }
+
+    /// <summary>Whether a member with <paramref name="role"/> must set up a second factor in a practice with this setting.</summary>
+    public static bool RequiresMfa(PracticeRole role, bool practiceRequiresMfa) =>
+        practiceRequiresMfa || role is PracticeRole.Owner or PracticeRole.Admin;
+
+    private static PracticeDecision RequireManager(PracticeActor actor, string notAManagerMessage)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.Role is not (PracticeRole.Owner or PracticeRole.Admin))
+        {
+            return PracticeDecision.Deny("role", notAManagerMessage);
+        }
+
+        return actor.HasMfa ? PracticeDecision.Allowed : PracticeDecision.Deny("mfa-required", ManagerNeedsMfaMessage);
+    }
+}
