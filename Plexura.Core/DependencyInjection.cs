@@ -26,6 +26,7 @@ public static class DependencyInjection
         services.TryAddScoped<ICurrentUser, NoCurrentUser>();
         services.AddScoped<SignUpHandler>();
         services.AddScoped<VerifyEmailHandler>();
+        services.AddScoped<SessionOpener>();
         services.AddScoped<SignInHandler>();
         services.AddScoped<SignOutHandler>();
         services.AddScoped<SignOutEverywhereHandler>();

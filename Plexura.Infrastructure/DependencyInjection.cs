@@ -59,6 +59,7 @@ public static class DependencyInjection
         services.AddSingleton<ISessionRepository, SessionRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
+        services.AddSingleton<PasswordHashingLimiter>();
         services.AddSingleton<IPasswordHasher, BcryptPasswordHasher>();
         services.AddSingleton<ITokenService, JwtTokenService>();
 
