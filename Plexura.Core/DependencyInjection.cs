@@ -2,6 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
+using Plexura.Core.Identity.BeginMfaEnrollment;
+using Plexura.Core.Identity.CompleteMfaSignIn;
+using Plexura.Core.Identity.ConfirmMfaEnrollment;
+using Plexura.Core.Identity.DisableMfa;
+using Plexura.Core.Identity.RegenerateRecoveryCodes;
 using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignOut;
 using Plexura.Core.Identity.SignUp;
@@ -30,6 +35,11 @@ public static class DependencyInjection
         services.AddScoped<SignInHandler>();
         services.AddScoped<SignOutHandler>();
         services.AddScoped<SignOutEverywhereHandler>();
+        services.AddScoped<BeginMfaEnrollmentHandler>();
+        services.AddScoped<ConfirmMfaEnrollmentHandler>();
+        services.AddScoped<DisableMfaHandler>();
+        services.AddScoped<RegenerateRecoveryCodesHandler>();
+        services.AddScoped<CompleteMfaSignInHandler>();
         return services;
     }
 }
