@@ -3,10 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
+using Plexura.Core.Identity.ChangePassword;
 using Plexura.Core.Identity.CompleteMfaSignIn;
+using Plexura.Core.Identity.CompletePasswordReset;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Identity.DisableMfa;
 using Plexura.Core.Identity.RegenerateRecoveryCodes;
+using Plexura.Core.Identity.RequestPasswordReset;
 using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignOut;
 using Plexura.Core.Identity.SignUp;
@@ -40,6 +43,9 @@ public static class DependencyInjection
         services.AddScoped<DisableMfaHandler>();
         services.AddScoped<RegenerateRecoveryCodesHandler>();
         services.AddScoped<CompleteMfaSignInHandler>();
+        services.AddScoped<RequestPasswordResetHandler>();
+        services.AddScoped<CompletePasswordResetHandler>();
+        services.AddScoped<ChangePasswordHandler>();
         return services;
     }
 }

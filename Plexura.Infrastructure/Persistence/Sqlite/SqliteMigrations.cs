@@ -52,6 +52,10 @@ internal static class SqliteMigrations
         // A database made after this index joined the definition already has it from step 1, hence IF NOT EXISTS.
         new(5, "user email-verification token index", (c, t) =>
             CreateIndexAsync(c, t, Collections.Users, Collections.UserEmailVerificationTokenIndex, ifNotExists: true)),
+
+        // Same reason for IF NOT EXISTS as step 5.
+        new(6, "user password-reset token index", (c, t) =>
+            CreateIndexAsync(c, t, Collections.Users, Collections.UserPasswordResetTokenIndex, ifNotExists: true)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

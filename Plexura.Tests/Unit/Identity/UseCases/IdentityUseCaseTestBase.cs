@@ -67,6 +67,23 @@ public abstract class IdentityUseCaseTestBase(SqliteStorageFixture fixture) : IC
         return Uri.UnescapeDataString(message.TextBody[start..(end < 0 ? message.TextBody.Length : end)]);
     }
 
+    /// <summary>Every outbox message of <paramref name="kind"/> sent to <paramref name="email"/>, newest first.</summary>
+    protected async Task<IReadOnlyList<OutboxMessage>> EmailsAsync(string email, string kind)
+    {
+        var messages = await Fixture.Get<IOutboxRepository>().ListNewestAsync(500, Ct);
+        return [.. messages.Where(m => string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase) && m.Kind == kind)];
+    }
+
+    /// <summary>The token of the link after <paramref name="marker"/> in <paramref name="message"/>'s text body.</summary>
+    protected static string LinkToken(OutboxMessage message, string marker)
+    {
+        var start = message.TextBody.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, "The email has no such link.");
+        start += marker.Length;
+        var end = message.TextBody.IndexOfAny([' ', '\n', '\r'], start);
+        return Uri.UnescapeDataString(message.TextBody[start..(end < 0 ? message.TextBody.Length : end)]);
+    }
+
     /// <summary>A new account, signed in with a password: its sign-up, email and the current user of that session.</summary>
     protected async Task<(SignUpResult SignUp, string Email, FakeCurrentUser Me)> SignedInAsync()
     {
