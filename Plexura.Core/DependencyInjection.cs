@@ -8,11 +8,15 @@ using Plexura.Core.Identity.CompleteMfaSignIn;
 using Plexura.Core.Identity.CompletePasswordReset;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Identity.DisableMfa;
+using Plexura.Core.Identity.ListMySessions;
 using Plexura.Core.Identity.RegenerateRecoveryCodes;
 using Plexura.Core.Identity.RequestPasswordReset;
+using Plexura.Core.Identity.ResendEmailVerification;
+using Plexura.Core.Identity.RevokeMySession;
 using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignOut;
 using Plexura.Core.Identity.SignUp;
+using Plexura.Core.Identity.UpdateProfile;
 using Plexura.Core.Identity.VerifyEmail;
 
 namespace Plexura.Core;
@@ -46,6 +50,10 @@ public static class DependencyInjection
         services.AddScoped<RequestPasswordResetHandler>();
         services.AddScoped<CompletePasswordResetHandler>();
         services.AddScoped<ChangePasswordHandler>();
+        services.AddScoped<ResendEmailVerificationHandler>();
+        services.AddScoped<UpdateProfileHandler>();
+        services.AddScoped<ListMySessionsHandler>();
+        services.AddScoped<RevokeMySessionHandler>();
         return services;
     }
 }
