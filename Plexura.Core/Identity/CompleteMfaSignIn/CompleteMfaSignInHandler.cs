@@ -107,9 +107,15 @@ public sealed class CompleteMfaSignInHandler(
             {
                 passed = await users.UpdateAsync(accepted with { MfaChallengeHash = null, MfaChallengeExpiresAt = null }, ct);
             }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            catch (ConcurrencyConflictException)
             {
-                continue;
+                if (attempt < MaxAttempts)
+                {
+                    continue;
+                }
+
+                // Still racing after several reads (another request keeps winning): refuse cleanly, never a 409/500.
+                return new SignInResult.ChallengeExpired();
             }
 
             if (consumed)
