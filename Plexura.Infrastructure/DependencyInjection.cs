@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
+        services.AddSingleton<PasswordHashingLimiter>();
         services.AddSingleton<IPasswordHasher, BcryptPasswordHasher>();
         services.AddSingleton<ITokenService, JwtTokenService>();
 

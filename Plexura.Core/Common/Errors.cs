@@ -36,3 +36,19 @@ public sealed class NotSignedInException() : Exception("Sign in to continue.");
 
 /// <summary>The signed-in user may not do this (HTTP 403). The message is safe to show and names no record values.</summary>
 public sealed class AccessDeniedException(string message = "You do not have permission to do this.") : Exception(message);
+
+/// <summary>The server is refusing work it cannot take on now (HTTP 503 with Retry-After); the message is safe to show.</summary>
+/// <param name="message">What to show.</param>
+/// <param name="retryAfter">How long the client should wait before trying again.</param>
+/// <remarks>
+/// Thrown when a bounded queue of expensive work (password hashing) is full, so a flood of requests is turned away
+/// cheaply instead of queueing without limit and starving everyone else.
+/// </remarks>
+public sealed class ServiceBusyException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    /// <summary>The message for a full password-hashing queue.</summary>
+    public const string PasswordHashingMessage = "Too many sign-in attempts are being processed; try again in a few seconds.";
+
+    /// <summary>How long the client should wait before trying again.</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -19,15 +19,23 @@ public readonly record struct PasswordVerification(bool Succeeded, bool NeedsReh
 }
 
 /// <summary>Hashes and checks passwords.</summary>
+/// <remarks>
+/// Asynchronous because the work is deliberately slow and is capped: implementations run at most a configured number
+/// of hashes at once and queue a bounded number more, so a burst of sign-in attempts (credential stuffing) cannot take
+/// every CPU from signed-in users. Past the queue they throw <see cref="Common.ServiceBusyException"/> at once.
+/// </remarks>
 public interface IPasswordHasher
 {
     /// <summary>A salted, slow hash of <paramref name="password"/> in a self-describing format.</summary>
-    string Hash(string password);
+    /// <exception cref="Common.ServiceBusyException">Too many hashes are already running or waiting.</exception>
+    Task<string> HashAsync(string password, CancellationToken ct);
 
     /// <summary>Whether <paramref name="password"/> matches <paramref name="hash"/>; never throws for a bad hash.</summary>
-    PasswordVerification Verify(string password, string hash);
+    /// <exception cref="Common.ServiceBusyException">Too many hashes are already running or waiting.</exception>
+    Task<PasswordVerification> VerifyAsync(string password, string hash, CancellationToken ct);
 
-    /// <summary>Spends as long as a real <see cref="Verify"/>, for sign-ins with an unknown email.</summary>
+    /// <summary>Spends as long as a real <see cref="VerifyAsync"/>, for sign-ins with an unknown email.</summary>
     /// <remarks>Without it, "no such account" answers faster than "wrong password" and gives away who has an account.</remarks>
-    void DummyVerify();
+    /// <exception cref="Common.ServiceBusyException">Too many hashes are already running or waiting.</exception>
+    Task DummyVerifyAsync(CancellationToken ct);
 }

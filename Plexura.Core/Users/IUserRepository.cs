@@ -17,6 +17,9 @@ public interface IUserRepository
     /// <summary>The user whose pending email-verification token has this SHA-256 hash (base64url), or null.</summary>
     Task<User?> FindByEmailVerificationTokenHashAsync(string tokenHash, CancellationToken ct);
 
+    /// <summary>The user whose pending password-reset token has this SHA-256 hash (base64url), or null (also for an empty hash).</summary>
+    Task<User?> FindByPasswordResetTokenHashAsync(string tokenHash, CancellationToken ct);
+
     /// <summary>Removes the user; fails when it is missing or stale.</summary>
     /// <remarks>Only for undoing a sign-up that could not be completed, before the account was ever usable.</remarks>
     Task DeleteAsync(UserId userId, long expectedVersion, CancellationToken ct);

@@ -17,7 +17,8 @@ namespace Plexura.Core.Users;
 /// Second factor: <see cref="TotpSecret"/> is the authenticator secret sealed by <c>ISecretProtector</c> (never the
 /// plain base32), set once enrollment is confirmed, together with <see cref="MfaEnabledAt"/>;
 /// <see cref="TotpLastUsedStep"/> refuses a replayed code and <see cref="RecoveryCodes"/> holds only hashes.
-/// <see cref="PasswordResetTokenHash"/> is stored hashed like the verification token.
+/// <see cref="PasswordResetTokenHash"/> is stored hashed like the verification token, and so is
+/// <see cref="MfaChallengeHash"/>, the pending second-factor step of a sign-in whose password was right.
 /// </para>
 /// </remarks>
 [GlobalRecord("A person signs in once and may be a member of several practices; practice data hangs off memberships.")]
@@ -40,7 +41,9 @@ public sealed record User(
     string? PasswordResetTokenHash = null,
     DateTimeOffset? PasswordResetExpiresAt = null,
     DateTimeOffset? PasswordChangedAt = null,
-    DateTimeOffset? LastSignInAt = null) : IVersioned
+    DateTimeOffset? LastSignInAt = null,
+    string? MfaChallengeHash = null,
+    DateTimeOffset? MfaChallengeExpiresAt = null) : IVersioned
 {
     /// <summary>Longest accepted email address (RFC 5321 path limit).</summary>
     public const int MaxEmailLength = 254;

@@ -20,6 +20,16 @@ public sealed class AuthOptions
     /// <summary>The bcrypt work factor for new hashes (10-16); stored hashes below it are upgraded at sign-in.</summary>
     public int BcryptWorkFactor { get; set; } = DefaultBcryptWorkFactor;
 
+    /// <summary>The default queue of password hashes waiting for a slot.</summary>
+    public const int DefaultPasswordHashQueueLimit = 64;
+
+    /// <summary>How many password hashes or checks may run at once (at least 1); by default one core is left free.</summary>
+    /// <remarks>bcrypt is CPU-bound by design: capping it keeps a credential-stuffing burst from taking every core.</remarks>
+    public int MaxConcurrentPasswordHashes { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>How many password hashes may wait for a slot (0 or more); one more is refused with a 503.</summary>
+    public int PasswordHashQueueLimit { get; set; } = DefaultPasswordHashQueueLimit;
+
     /// <summary>The signing key's bytes.</summary>
     internal byte[] SigningKeyBytes() =>
         Convert.FromBase64String(SigningKey?.Trim() ?? throw new InvalidOperationException($"{Section}:SigningKey is not set."));

@@ -39,6 +39,18 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 $"{AuthOptions.Section}:BcryptWorkFactor must be between {MinBcryptWorkFactor} and {MaxBcryptWorkFactor} (found {options.BcryptWorkFactor}).");
         }
 
+        if (options.MaxConcurrentPasswordHashes < 1)
+        {
+            return ValidateOptionsResult.Fail(
+                $"{AuthOptions.Section}:MaxConcurrentPasswordHashes must be at least 1 (found {options.MaxConcurrentPasswordHashes}).");
+        }
+
+        if (options.PasswordHashQueueLimit < 0)
+        {
+            return ValidateOptionsResult.Fail(
+                $"{AuthOptions.Section}:PasswordHashQueueLimit must be 0 or more (found {options.PasswordHashQueueLimit}).");
+        }
+
         return ValidateOptionsResult.Success;
     }
 

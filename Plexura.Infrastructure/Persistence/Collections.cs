@@ -29,6 +29,13 @@ internal static class Collections
     public static readonly IndexDefinition UserEmailVerificationTokenIndex =
         new(DocumentFields.Of(nameof(User.EmailVerificationTokenHash)), Unique: false);
 
+    /// <summary>
+    /// Finds the account a password-reset link belongs to. Not unique, for the same reasons as
+    /// <see cref="UserEmailVerificationTokenIndex"/>.
+    /// </summary>
+    public static readonly IndexDefinition UserPasswordResetTokenIndex =
+        new(DocumentFields.Of(nameof(User.PasswordResetTokenHash)), Unique: false);
+
     public static readonly CollectionDefinition<User> Users = new(
         "users",
         "user",
@@ -40,6 +47,7 @@ internal static class Collections
         [
             new IndexDefinition(DocumentFields.Of(nameof(User.Email)), Unique: true),
             UserEmailVerificationTokenIndex,
+            UserPasswordResetTokenIndex,
         ]);
 
     public static readonly CollectionDefinition<Membership> Memberships = new(

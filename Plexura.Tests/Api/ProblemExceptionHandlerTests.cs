@@ -16,6 +16,7 @@ public sealed class ProblemExceptionHandlerTests
         { new DuplicateRecordException("User", "email"), 409 },
         { new ValidationFailedException("The session date cannot be in the future."), 400 },
         { new BadHttpRequestException("Request body too large.", 413), 413 },
+        { new ServiceBusyException(ServiceBusyException.PasswordHashingMessage, TimeSpan.FromSeconds(5)), 503 },
     };
 
     [Theory]
@@ -51,6 +52,18 @@ public sealed class ProblemExceptionHandlerTests
         Assert.DoesNotContain("InvalidOperationException", json, StringComparison.Ordinal);
         using var problem = JsonDocument.Parse(json);
         Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("traceId").GetString()));
+    }
+
+    [Fact]
+    public async Task TryHandleAsync_ServiceBusy_Writes503WithRetryAfter()
+    {
+        var (context, _) = NewContext();
+
+        await NewHandler(context).TryHandleAsync(
+            context, new ServiceBusyException(ServiceBusyException.PasswordHashingMessage, TimeSpan.FromSeconds(4.2)), CancellationToken.None);
+
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("5", context.Response.Headers.RetryAfter.ToString());
     }
 
     private static ProblemExceptionHandler NewHandler(HttpContext context) =>

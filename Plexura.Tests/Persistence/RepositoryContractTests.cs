@@ -296,6 +296,72 @@ public abstract class RepositoryContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
+    public async Task UserFindByPasswordResetTokenHash_Pending_ReturnsTheUser()
+    {
+        await NewUserAsync();
+        var user = await NewUserAsync();
+        var hash = $"reset-{Guid.NewGuid():N}";
+        await Users.UpdateAsync(user with { PasswordResetTokenHash = hash, PasswordResetExpiresAt = fixture.Time.GetUtcNow().AddMinutes(30) }, Ct);
+
+        var found = await Users.FindByPasswordResetTokenHashAsync(hash, Ct);
+
+        Assert.Equal(user.Id, found?.Id);
+        Assert.Equal(hash, found!.PasswordResetTokenHash);
+        Assert.Equal(fixture.Time.GetUtcNow().AddMinutes(30), found.PasswordResetExpiresAt);
+    }
+
+    [EngineFact]
+    public async Task UserFindByPasswordResetTokenHash_UnknownOrEmpty_ReturnsNull()
+    {
+        await NewUserAsync();
+
+        Assert.Null(await Users.FindByPasswordResetTokenHashAsync($"reset-{Guid.NewGuid():N}", Ct));
+        Assert.Null(await Users.FindByPasswordResetTokenHashAsync(string.Empty, Ct));
+    }
+
+    [EngineFact]
+    public async Task UserFindByPasswordResetTokenHash_AfterTheTokenIsCleared_ReturnsNull()
+    {
+        var user = await NewUserAsync();
+        var hash = $"reset-{Guid.NewGuid():N}";
+        var pending = await Users.UpdateAsync(user with { PasswordResetTokenHash = hash, PasswordResetExpiresAt = fixture.Time.GetUtcNow().AddMinutes(30) }, Ct);
+
+        await Users.UpdateAsync(pending with { PasswordResetTokenHash = null, PasswordResetExpiresAt = null }, Ct);
+
+        Assert.Null(await Users.FindByPasswordResetTokenHashAsync(hash, Ct));
+    }
+
+    [EngineFact]
+    public async Task UserMfaAndSignInFields_RoundTrip()
+    {
+        var user = await NewUserAsync();
+        var now = fixture.Time.GetUtcNow();
+        var codes = new Plexura.Core.Security.RecoveryCodeSet("c2FsdA==", ["aGFzaDE=", "aGFzaDI="]);
+
+        await Users.UpdateAsync(
+            user with
+            {
+                TotpSecret = "sec1.k.abc",
+                MfaEnabledAt = now,
+                TotpLastUsedStep = 123,
+                RecoveryCodes = codes,
+                PasswordChangedAt = now,
+                LastSignInAt = now,
+                MfaChallengeHash = "challenge-hash",
+                MfaChallengeExpiresAt = now.AddMinutes(5),
+            },
+            Ct);
+
+        var found = (await Users.GetAsync(user.Id, Ct))!;
+        Assert.Equal("sec1.k.abc", found.TotpSecret);
+        Assert.Equal(123, found.TotpLastUsedStep);
+        Assert.Equal(codes.Hashes, found.RecoveryCodes!.Hashes);
+        Assert.Equal(now, found.LastSignInAt);
+        Assert.Equal("challenge-hash", found.MfaChallengeHash);
+        Assert.Equal(now.AddMinutes(5), found.MfaChallengeExpiresAt);
+    }
+
+    [EngineFact]
     public async Task UserDelete_CurrentVersion_RemovesItAndFreesTheEmail()
     {
         var user = await NewUserAsync();

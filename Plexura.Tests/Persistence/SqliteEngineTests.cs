@@ -109,6 +109,40 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_DatabaseAtVersion5_AddsThePasswordResetTokenIndex()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        var path = Path.Combine(folder, "old.db");
+        try
+        {
+            var database = new SqliteDatabase(path);
+            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+            {
+                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 5)],
+            };
+            await old.MigrateAsync(CancellationToken.None);
+            await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                // A version-5 database was made before the index joined the users definition.
+                await connection.OpenAsync();
+                await ExecuteAsync(connection, "DROP INDEX ix_users_passwordResetTokenHash");
+            }
+
+            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+            await check.OpenAsync();
+            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_users_passwordResetTokenHash'"));
+            Assert.True(await ScalarAsync(check, "SELECT MAX(version) FROM schema_migrations") is long version && version >= 6);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Migrate_DatabaseFromANewerApp_RefusesToStart()
     {
         await using (var connection = await OpenAsync())

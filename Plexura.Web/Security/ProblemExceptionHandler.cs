@@ -25,12 +25,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             AccessDeniedException e => (StatusCodes.Status403Forbidden, "Forbidden", e.Message),
             NotSignedInException e => (StatusCodes.Status401Unauthorized, "Not signed in", e.Message),
             ValidationFailedException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
+            ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
             _ => (StatusCodes.Status500InternalServerError, "Server error", "An unexpected error occurred. Quote the trace id when reporting it."),
         };
 
         var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
-        if (status >= StatusCodes.Status500InternalServerError)
+        if (exception is ServiceBusyException busy)
+        {
+            // Shedding load is expected under a burst: tell the client when to come back, and do not log it as a fault.
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            logger.LogWarning("{ExceptionType} answered {Status} (trace {TraceId})", exception.GetType().Name, status, traceId);
+        }
+        else if (status >= StatusCodes.Status500InternalServerError)
         {
             logger.LogError("Unhandled {ExceptionType} (trace {TraceId})", exception.GetType().FullName, traceId);
         }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
@@ -63,7 +62,7 @@ public sealed class SignUpHandler(
             UserId.New(),
             User.NormalizeEmail(emailAddress),
             ownerName,
-            hasher.Hash(command.Password),
+            await hasher.HashAsync(command.Password, ct),
             now,
             EmailVerificationTokenHash: token.Hash,
             EmailVerificationExpiresAt: token.ExpiresAt);
@@ -141,15 +140,7 @@ public sealed class SignUpHandler(
 
     private async Task<bool> SendVerificationAsync(User user, EmailVerificationToken token, CancellationToken ct)
     {
-        var link = app.Value.Link("/account/verify-email?token=" + Uri.EscapeDataString(token.Value));
-        var html = WebUtility.HtmlEncode(link);
-        var message = new EmailMessage(
-            user.Email,
-            "Confirm your email for Plexura",
-            $"Confirm your email address to finish setting up Plexura:\n\n{link}\n\nThe link works for 24 hours. If you did not sign up, ignore this email.",
-            $"<p>Confirm your email address to finish setting up Plexura:</p><p><a href=\"{html}\">Confirm my email</a></p><p>The link works for 24 hours. If you did not sign up, ignore this email.</p>",
-            $"email-verification/{user.Id}/{token.Hash[..16]}",
-            "email-verification");
+        var message = AccountEmails.Verification(user, token, app.Value);
         try
         {
             await email.SendAsync(message, ct);

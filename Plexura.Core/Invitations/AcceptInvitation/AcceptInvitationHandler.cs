@@ -119,7 +119,7 @@ public sealed class AcceptInvitationHandler(
             throw new ValidationFailedException(check.Message!);
         }
 
-        var user = new User(UserId.New(), invitation.Email, name, hasher.Hash(password), now, EmailVerifiedAt: now);
+        var user = new User(UserId.New(), invitation.Email, name, await hasher.HashAsync(password, ct), now, EmailVerifiedAt: now);
         try
         {
             await users.AddAsync(user, ct);
@@ -141,7 +141,7 @@ public sealed class AcceptInvitationHandler(
             throw new ValidationFailedException(LockedMessage);
         }
 
-        if (!hasher.Verify(password, user.PasswordHash).Succeeded)
+        if (!(await hasher.VerifyAsync(password, user.PasswordHash, ct)).Succeeded)
         {
             await UpdateWithRetryAsync(user, throttle.RegisterFailure, ct);
             await AuditWrongPasswordAsync(invitation, user, actor, client, "wrong-password", ct);

@@ -29,6 +29,7 @@ internal sealed class UserRepository(IDocumentStore store) : IUserRepository
 {
     private static readonly string EmailField = DocumentFields.Of(nameof(User.Email));
     private static readonly string VerificationTokenField = DocumentFields.Of(nameof(User.EmailVerificationTokenHash));
+    private static readonly string PasswordResetTokenField = DocumentFields.Of(nameof(User.PasswordResetTokenHash));
 
     private readonly IDocumentCollection<User> _users = store.Collection(Collections.Users);
 
@@ -45,6 +46,11 @@ internal sealed class UserRepository(IDocumentStore store) : IUserRepository
         string.IsNullOrEmpty(tokenHash)
             ? Task.FromResult<User?>(null)
             : _users.FindOneAsync(DocumentScope.Global, VerificationTokenField, tokenHash, ct);
+
+    public Task<User?> FindByPasswordResetTokenHashAsync(string tokenHash, CancellationToken ct) =>
+        string.IsNullOrEmpty(tokenHash)
+            ? Task.FromResult<User?>(null)
+            : _users.FindOneAsync(DocumentScope.Global, PasswordResetTokenField, tokenHash, ct);
 
     public Task DeleteAsync(UserId userId, long expectedVersion, CancellationToken ct) =>
         _users.DeleteAsync(DocumentScope.Global, userId.ToString(), expectedVersion, ct);

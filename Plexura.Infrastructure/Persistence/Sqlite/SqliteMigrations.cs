@@ -53,8 +53,10 @@ internal static class SqliteMigrations
         new(5, "user email-verification token index", (c, t) =>
             CreateIndexAsync(c, t, Collections.Users, Collections.UserEmailVerificationTokenIndex, ifNotExists: true)),
 
-        // Version 6 belongs to the account work on another branch. This step depends on nothing 6 creates, and the
-        // migrator applies every unrecorded step in order, so a database that got 7 first still receives 6 later.
+        // Same reason for IF NOT EXISTS as step 5.
+        new(6, "user password-reset token index", (c, t) =>
+            CreateIndexAsync(c, t, Collections.Users, Collections.UserPasswordResetTokenIndex, ifNotExists: true)),
+
         new(7, "invitations", (c, t) => CreateCollectionAsync(c, t, Collections.Invitations)),
     ];
 

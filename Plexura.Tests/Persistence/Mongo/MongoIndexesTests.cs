@@ -55,7 +55,8 @@ public sealed class MongoIndexesTests
         Assert.Collection(
             specs,
             s => AssertSpec(s, "ux_users_email", new BsonDocument("email", 1), unique: true),
-            s => AssertSpec(s, "ix_users_emailVerificationTokenHash", new BsonDocument("emailVerificationTokenHash", 1), unique: false));
+            s => AssertSpec(s, "ix_users_emailVerificationTokenHash", new BsonDocument("emailVerificationTokenHash", 1), unique: false),
+            s => AssertSpec(s, "ix_users_passwordResetTokenHash", new BsonDocument("passwordResetTokenHash", 1), unique: false));
     }
 
     [Fact]

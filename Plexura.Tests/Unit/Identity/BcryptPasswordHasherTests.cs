@@ -12,17 +12,22 @@ public sealed class BcryptPasswordHasherTests
 
     private const string Password = "Tr0ub4dor&Zk";
 
-    private static BcryptPasswordHasher NewHasher(int workFactor = FastWorkFactor) =>
-        new(Options.Create(new AuthOptions { BcryptWorkFactor = workFactor }));
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private static BcryptPasswordHasher NewHasher(int workFactor = FastWorkFactor)
+    {
+        var options = Options.Create(new AuthOptions { BcryptWorkFactor = workFactor });
+        return new(options, new PasswordHashingLimiter(options));
+    }
 
     [Fact]
-    public void Hash_ThenVerify_Succeeds()
+    public async Task HashAsync_ThenVerifyAsync_Succeeds()
     {
         var hasher = NewHasher();
 
-        var hash = hasher.Hash(Password);
+        var hash = await hasher.HashAsync(Password, Ct);
 
-        Assert.Equal(PasswordVerification.Success, hasher.Verify(Password, hash));
+        Assert.Equal(PasswordVerification.Success, await hasher.VerifyAsync(Password, hash, Ct));
         Assert.Matches(@"^\$2[ab]\$04\$", hash);
     }
 
@@ -96,11 +101,11 @@ public sealed class BcryptPasswordHasherTests
     }
 
     [Fact]
-    public void DummyVerify_Called_RunsWithoutThrowingAndMatchesNothing()
+    public async Task DummyVerifyAsync_Called_RunsWithoutThrowingAndMatchesNothing()
     {
         var hasher = NewHasher();
 
-        hasher.DummyVerify();
+        await hasher.DummyVerifyAsync(Ct);
         Assert.Equal(PasswordVerification.Failed, hasher.Verify("not the password", hasher.DummyHash));
         Assert.Equal(PasswordVerification.Failed, hasher.Verify(string.Empty, hasher.DummyHash));
     }

@@ -100,7 +100,7 @@ public sealed class AcceptInvitationHandlerTests(SqliteStorageFixture fixture) :
         Assert.Equal(invitee, user!.Email);
         Assert.Equal("Sam Lee", user.DisplayName);
         Assert.Equal(Now, user.EmailVerifiedAt);
-        Assert.True(Fixture.Get<IPasswordHasher>().Verify(NewPassword, user.PasswordHash).Succeeded);
+        Assert.True((await Fixture.Get<IPasswordHasher>().VerifyAsync(NewPassword, user.PasswordHash, Ct)).Succeeded);
         var membership = await Fixture.Get<IMembershipRepository>().GetAsync(owner.PracticeId, result.MembershipId, Ct);
         Assert.Equal(PracticeRole.Clinician, membership!.Role);
         Assert.Equal(result.UserId, membership.UserId);

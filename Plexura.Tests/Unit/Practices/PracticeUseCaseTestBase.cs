@@ -47,7 +47,7 @@ public abstract class PracticeUseCaseTestBase(SqliteStorageFixture fixture) : Id
     protected async Task<User> NewUserAsync(string? email = null)
     {
         var hasher = Fixture.Get<IPasswordHasher>();
-        var user = new User(UserId.New(), User.NormalizeEmail(email ?? NewEmail()), "Sam Lee", hasher.Hash(Password), Now, EmailVerifiedAt: Now);
+        var user = new User(UserId.New(), User.NormalizeEmail(email ?? NewEmail()), "Sam Lee", await hasher.HashAsync(Password, Ct), Now, EmailVerifiedAt: Now);
         await Fixture.Get<IUserRepository>().AddAsync(user, Ct);
         return user;
     }

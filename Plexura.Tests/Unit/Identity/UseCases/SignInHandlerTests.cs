@@ -86,6 +86,9 @@ public sealed class SignInHandlerTests(SqliteStorageFixture fixture) : IdentityU
         var failed = await Fixture.Get<IAuditStore>().QueryAsync(signUp.PracticeId, new AuditQuery(Action: AuditAction.SignInFailed), Ct);
         Assert.Equal("locked", failed[0].Details["reason"]);
         Assert.Contains(failed, e => e.Details.TryGetValue("lockout", out var v) && v == "started");
+        var lockEvent = Assert.Single(await Fixture.Get<IAuditStore>().QueryAsync(
+            signUp.PracticeId, new AuditQuery(Action: AuditAction.AccountLocked, ActorUserId: signUp.UserId), Ct));
+        Assert.Equal("wrong-password", lockEvent.Details["reason"]);
 
         Fixture.Time.Advance(LoginThrottle.FirstLock);
         Assert.IsType<SignInResult.Success>(await SignInAsync(email));
@@ -106,6 +109,16 @@ public sealed class SignInHandlerTests(SqliteStorageFixture fixture) : IdentityU
         var user = await Users.GetAsync(signUp.UserId, Ct);
         Assert.Equal(Now + (LoginThrottle.FirstLock * 2), user!.LockedUntil);
         Assert.Equal(Now + (LoginThrottle.FirstLock * 2), Assert.IsType<SignInResult.LockedOut>(await SignInAsync(email)).Until);
+    }
+
+    [Fact]
+    public async Task SignIn_Success_SetsLastSignInAt()
+    {
+        var (signUp, email) = await SignUpAsync();
+
+        Assert.IsType<SignInResult.Success>(await SignInAsync(email));
+
+        Assert.Equal(Now, (await Users.GetAsync(signUp.UserId, Ct))!.LastSignInAt);
     }
 
     [Fact]
