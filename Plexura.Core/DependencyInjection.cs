@@ -4,6 +4,7 @@ using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ChangePassword;
+using Plexura.Core.Identity.ChoosePractice;
 using Plexura.Core.Identity.CompleteMfaSignIn;
 using Plexura.Core.Identity.CompletePasswordReset;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
@@ -49,6 +50,8 @@ public static class DependencyInjection
         services.AddScoped<SignUpHandler>();
         services.AddScoped<VerifyEmailHandler>();
         services.AddScoped<SessionOpener>();
+        services.AddScoped<ListMyPracticesHandler>();
+        services.AddScoped<ChoosePracticeHandler>();
         services.AddScoped<SignInHandler>();
         services.AddScoped<SignOutHandler>();
         services.AddScoped<SignOutEverywhereHandler>();

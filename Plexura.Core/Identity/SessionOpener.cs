@@ -26,8 +26,10 @@ public sealed class SessionOpener(
     /// <param name="change">A further change to store with the success (a new hash, a used recovery code), or null.</param>
     /// <param name="factor">How the user proved themselves, for the audit event (<c>password</c>, <c>totp</c>, <c>recovery-code</c>).</param>
     /// <param name="ct">Cancellation.</param>
+    /// <param name="enter">The practice to enter; by default the only one, if the user has exactly one.</param>
     internal async Task<SignInResult.Success> OpenAsync(
-        User user, IReadOnlyList<Membership> memberships, ClientInfo client, Func<User, User>? change, string factor, CancellationToken ct)
+        User user, IReadOnlyList<Membership> memberships, ClientInfo client, Func<User, User>? change, string factor, CancellationToken ct,
+        Membership? enter = null)
     {
         var now = time.GetUtcNow();
         user = await UserUpdates.UpdateWithRetryAsync(
@@ -40,7 +42,7 @@ public sealed class SessionOpener(
             },
             ct);
 
-        var entered = memberships.Count == 1 ? memberships[0] : null;
+        var entered = enter ?? (memberships.Count == 1 ? memberships[0] : null);
         var session = UserSession.Start(user.Id, entered?.PracticeId, now, client.SourceIp, client.UserAgent);
         await sessions.AddAsync(session, ct);
         var token = tokens.Issue(new TokenSubject(user.Id, user.Email, session.Id, entered?.PracticeId, entered?.Role));

@@ -22,6 +22,9 @@ public enum SessionRevocationReason
 
     /// <summary>An administrator or the system ended it.</summary>
     Administrative,
+
+    /// <summary>The user chose a practice; a new session entered it and replaced this one.</summary>
+    PracticeChosen,
 }
 
 /// <summary>A signed-in session on the server. Every token names one, and is refused once it is revoked.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Plexura.Core.Common;
+using Plexura.Core.Identity.CompleteMfaSignIn;
 using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignOut;
 using Plexura.Web.Security;
@@ -18,6 +19,15 @@ public sealed record TokenRequest(string? Email, string? Password)
 {
     /// <inheritdoc />
     public override string ToString() => $"{nameof(TokenRequest)} {{ Password = *** }}";
+}
+
+/// <summary>Second-factor request body.</summary>
+/// <param name="Challenge">The challenge from the 401 answer to the password step.</param>
+/// <param name="Code">A TOTP code or a recovery code.</param>
+public sealed record TokenMfaRequest(string? Challenge, string? Code)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{nameof(TokenMfaRequest)} {{ Challenge = ***, Code = *** }}";
 }
 
 /// <summary>An issued token for API clients (the browser extension).</summary>
@@ -54,6 +64,15 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/auth/token/mfa", CompleteMfaAsync)
+            .WithName("IssueTokenWithSecondFactor")
+            .WithSummary("Completes a sign-in that needs a second factor: the challenge from the password step and a code.")
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/auth/sign-out", SignOutApiAsync)
             .WithName("SignOut")
             .WithSummary("Revokes the session of the presented token.")
@@ -83,6 +102,27 @@ public static class AuthEndpoints
         }
 
         var result = await handler.HandleAsync(new SignInCommand(request.Email, request.Password), client.Current, ct);
+        return TokenResult(result, time, response);
+    }
+
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> CompleteMfaAsync(
+        TokenMfaRequest? request, CompleteMfaSignInHandler handler, ClientContext client, TimeProvider time, HttpResponse response, CancellationToken ct)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Challenge) || string.IsNullOrWhiteSpace(request.Code))
+        {
+            return TypedResults.Problem(title: "Invalid request", detail: "Send the challenge and a code.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var result = await handler.HandleAsync(new CompleteMfaSignInCommand(request.Challenge, request.Code), client.Current, ct);
+        return TokenResult(result, time, response);
+    }
+
+    /// <remarks>
+    /// A right password for an account with a second factor is 401 with <c>mfaRequired</c> and a single-use,
+    /// five-minute challenge to send with the code to <c>/auth/token/mfa</c>: no token exists before the code.
+    /// </remarks>
+    private static Results<Ok<TokenResponse>, ProblemHttpResult> TokenResult(SignInResult result, TimeProvider time, HttpResponse response)
+    {
         switch (result)
         {
             case SignInResult.Success success:
@@ -95,6 +135,17 @@ public static class AuthEndpoints
                     title: "Account locked",
                     detail: "Too many failed attempts. Try again later.",
                     statusCode: StatusCodes.Status429TooManyRequests);
+            case SignInResult.MfaRequired mfa:
+                response.Headers.CacheControl = "no-store";
+                return TypedResults.Problem(
+                    title: "Second factor required",
+                    detail: "Send a code from the authenticator app with this challenge to /api/v1/auth/token/mfa.",
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    extensions: new Dictionary<string, object?> { ["mfaRequired"] = true, ["challenge"] = mfa.Challenge });
+            case SignInResult.InvalidCode:
+                return TypedResults.Problem(title: "Sign-in failed", detail: SignInResult.InvalidCodeMessage, statusCode: StatusCodes.Status401Unauthorized);
+            case SignInResult.ChallengeExpired:
+                return TypedResults.Problem(title: "Sign-in failed", detail: SignInResult.ChallengeExpiredMessage, statusCode: StatusCodes.Status401Unauthorized);
             default:
                 return TypedResults.Problem(title: "Sign-in failed", detail: SignInResult.FailedMessage, statusCode: StatusCodes.Status401Unauthorized);
         }
