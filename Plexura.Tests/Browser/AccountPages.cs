@@ -45,6 +45,35 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
         await page.GotoAsync(new Uri(baseAddress, new Uri(href).PathAndQuery).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
     }
 
+    /// <summary>Turns on two-step sign-in from the account page; returns the authenticator secret and the recovery codes shown.</summary>
+    public async Task<(string Secret, IReadOnlyList<string> RecoveryCodes)> EnrollMfaAsync(Func<string, string> codeFor)
+    {
+        await GotoAsync("/account");
+        await page.ClickAsync("#mfa-begin");
+        var secret = (await page.Locator("#totp-secret").InnerTextAsync()).Trim();
+        await page.Locator("#mfa-code").FillAsync(codeFor(secret));
+        await page.ClickAsync("#mfa-confirm");
+        await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+        var codes = await page.Locator("#recovery-codes li").AllInnerTextsAsync();
+        return (secret, codes);
+    }
+
+    /// <summary>Enters the second factor on the sign-in page after a right password.</summary>
+    public async Task EnterSecondFactorAsync(string code)
+    {
+        await page.FillAsync("#code", code);
+        await page.ClickAsync("#mfa-submit");
+    }
+
+    /// <summary>Invites <paramref name="email"/> as a clinician from the members page.</summary>
+    public async Task InviteClinicianAsync(string email)
+    {
+        await GotoAsync("/practice/members");
+        await page.Locator("#invite-email").FillAsync(email);
+        await page.ClickAsync("#invite-submit");
+        await Assertions.Expect(page.Locator("#invitations-table")).ToContainTextAsync(email);
+    }
+
     /// <summary>Signs out from the app bar; waits until the circuit is interactive so the button is live.</summary>
     public async Task SignOutAsync()
     {
