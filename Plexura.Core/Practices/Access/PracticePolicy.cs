@@ -14,6 +14,10 @@ public static class PracticePolicy
     public const string PracticeRequiresMfaMessage = "This practice requires two-step sign-in. Set it up to continue.";
 
     /// <summary>Shown to an owner or admin without a second factor.</summary>
+    /// <summary>Why an unverified account cannot open client records.</summary>
+    public const string EmailUnverifiedMessage = "Verify your email address to open client records. Use the link we sent you.";
+
+    /// <summary>Why a manager without a second factor is refused.</summary>
     public const string ManagerNeedsMfaMessage = "Set up two-step sign-in to manage the practice.";
 
     /// <summary>Shown to a clinician or compliance officer who tries to manage members.</summary>
@@ -36,6 +40,11 @@ public static class PracticePolicy
     public static PracticeDecision MayReachPracticeData(PracticeActor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsEmailVerified)
+        {
+            return PracticeDecision.Deny("email-unverified", EmailUnverifiedMessage);
+        }
+
         return actor.PracticeRequiresMfa && !actor.HasMfa
             ? PracticeDecision.Deny("practice-requires-mfa", PracticeRequiresMfaMessage)
             : PracticeDecision.Allowed;

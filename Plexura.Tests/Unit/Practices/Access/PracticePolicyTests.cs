@@ -51,6 +51,18 @@ public sealed class PracticePolicyTests
 
     [Theory]
     [MemberData(nameof(AllActors))]
+    public void MayReachPracticeData_UnverifiedEmail_IsRefusedWhateverElseHolds(PracticeRole role, bool hasMfa, bool practiceRequiresMfa)
+    {
+        var actor = Actor(role, hasMfa, practiceRequiresMfa) with { IsEmailVerified = false };
+
+        var decision = PracticePolicy.MayReachPracticeData(actor);
+
+        Assert.False(decision.IsAllowed);
+        Assert.Equal(PracticePolicy.EmailUnverifiedMessage, decision.Reason);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllActors))]
     public void CanManageMembers_AnyActor_AllowsOnlyOwnersAndAdminsWithMfa(PracticeRole role, bool hasMfa, bool practiceRequiresMfa)
     {
         var decision = PracticePolicy.CanManageMembers(Actor(role, hasMfa, practiceRequiresMfa));
