@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
@@ -59,6 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
         services.AddSingleton<ISessionRepository, SessionRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
+        services.AddSingleton<IClientGrantRepository, ClientGrantRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();

@@ -1,3 +1,4 @@
+using Plexura.Core.Access;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
@@ -109,6 +110,24 @@ internal static class Collections
         ]);
 
     /// <summary>
+    /// Client grants. The member-and-client key is unique within the practice (one answer per member and client);
+    /// the member and client indexes serve "this member's grants" and "who can see this client".
+    /// </summary>
+    public static readonly CollectionDefinition<ClientGrant> ClientGrants = new(
+        "client_grants",
+        "client grant",
+        IsPracticeOwned: true,
+        g => g.Id.ToString(),
+        g => g.PracticeId,
+        g => g.Version,
+        (g, v) => g with { Version = v },
+        [
+            new IndexDefinition(DocumentFields.Of(nameof(ClientGrant.MemberClientKey)), Unique: true),
+            new IndexDefinition(DocumentFields.Of(nameof(ClientGrant.MembershipId)), Unique: false),
+            new IndexDefinition(DocumentFields.Of(nameof(ClientGrant.ClientId)), Unique: false),
+        ]);
+
+    /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
     /// </summary>
@@ -121,6 +140,7 @@ internal static class Collections
         CollectionShape.Of(Sessions),
         CollectionShape.Of(Outbox),
         CollectionShape.Of(Invitations),
+        CollectionShape.Of(ClientGrants),
     ];
 }
 

@@ -58,6 +58,9 @@ internal static class SqliteMigrations
             CreateIndexAsync(c, t, Collections.Users, Collections.UserPasswordResetTokenIndex, ifNotExists: true)),
 
         new(7, "invitations", (c, t) => CreateCollectionAsync(c, t, Collections.Invitations)),
+
+        // Versions 8 and 9 belong to the client records being built alongside; 10 depends on neither of them.
+        new(10, "client grants", (c, t) => CreateCollectionAsync(c, t, Collections.ClientGrants)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
