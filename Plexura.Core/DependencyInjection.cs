@@ -1,5 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Plexura.Core.Access;
+using Plexura.Core.Access.GrantClientAccess;
+using Plexura.Core.Access.ListClientAccess;
+using Plexura.Core.Access.RevokeClientAccess;
+using Plexura.Core.Access.SetMemberScope;
 using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
@@ -25,6 +30,11 @@ using Plexura.Core.Invitations.InviteMember;
 using Plexura.Core.Invitations.ListInvitations;
 using Plexura.Core.Invitations.ResendInvitation;
 using Plexura.Core.Invitations.RevokeInvitation;
+using Plexura.Core.Memberships;
+using Plexura.Core.Memberships.ChangeMemberRole;
+using Plexura.Core.Memberships.LeavePractice;
+using Plexura.Core.Memberships.RemoveMember;
+using Plexura.Core.Memberships.TransferOwnership;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
@@ -81,6 +91,22 @@ public static class DependencyInjection
         services.AddScoped<ListInvitationsHandler>();
         services.AddScoped<GetInvitationHandler>();
         services.AddScoped<AcceptInvitationHandler>();
+
+        // Client access. Until client records register their own directory, no client exists: every client access
+        // fails closed. A later registration (Infrastructure) replaces this one.
+        services.TryAddSingleton<IClientDirectory, NoClientDirectory>();
+        services.AddScoped<ClientAccessGate>();
+        services.AddScoped<AccessTargets>();
+        services.AddScoped<SetMemberScopeHandler>();
+        services.AddScoped<GrantClientAccessHandler>();
+        services.AddScoped<RevokeClientAccessHandler>();
+        services.AddScoped<ListClientAccessHandler>();
+
+        services.AddScoped<MemberChanges>();
+        services.AddScoped<ChangeMemberRoleHandler>();
+        services.AddScoped<RemoveMemberHandler>();
+        services.AddScoped<LeavePracticeHandler>();
+        services.AddScoped<TransferOwnershipHandler>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace Plexura.Core.Access;
 /// <remarks>
 /// <para>Pure and static, like <see cref="PracticePolicy"/>, so every combination can be tested and the same answer is
 /// given wherever it is asked (a page hiding a button, the "who can see this client" panel, the use case that
-/// refuses). Use cases ask through <c>ClientAccessGate</c>, which reads the facts fresh, audits a refusal and
+/// refuses). Use cases ask through <see cref="ClientAccessGate"/>, which reads the facts fresh, audits a refusal and
 /// throws. The rules, in the order they are applied:</para>
 /// <list type="number">
 /// <item>Practice gate: <see cref="PracticePolicy.MayReachPracticeData"/> (verified email; the practice's MFA requirement).</item>

@@ -1,0 +1,91 @@
+using Plexura.Core.Auditing;
+using Plexura.Core.Common;
+using Plexura.Core.Identity;
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices.Access;
+
+namespace Plexura.Core.Access;
+
+/// <summary>The actor and the client they were allowed to reach.</summary>
+/// <param name="Actor">The signed-in member, read fresh.</param>
+/// <param name="Facts">The client's access facts, read fresh.</param>
+public sealed record AuthorizedClientAccess(PracticeActor Actor, ClientAccessFacts Facts);
+
+/// <summary>The check every client use case calls first: loads actor, access and client, decides, audits a refusal, throws.</summary>
+/// <remarks>
+/// Everything is read fresh from storage per call (role, scope, grant, the client's flags), so a revoked grant or a
+/// newly restricted record counts at once. A refusal is written with result <see cref="AuditResult.Denied"/>, the
+/// audit action matching the attempt (view → <see cref="AuditAction.PhiViewed"/>, edit → <see cref="AuditAction.Updated"/>,
+/// push → <see cref="AuditAction.EhrPushed"/>, export → <see cref="AuditAction.Exported"/>), the client id and the
+/// rule's code, then thrown as <see cref="AccessDeniedException"/>. A client id that is not in the actor's practice is
+/// audited the same way (code <c>unknown-client</c>: probing for ids is worth seeing) and thrown as
+/// <see cref="RecordNotFoundException"/>, so another practice's client is indistinguishable from none. An allowed
+/// attempt is not audited here: the use case records what it actually did.
+/// </remarks>
+public sealed class ClientAccessGate(
+    PracticeActorLoader loader,
+    ICurrentUser currentUser,
+    IMembershipRepository memberships,
+    IClientGrantRepository grants,
+    IClientDirectory clients,
+    IAuditLog audit)
+{
+    /// <summary>The actor and client when <paramref name="permission"/> is allowed; otherwise audits and throws.</summary>
+    public async Task<AuthorizedClientAccess> RequireAsync(ClientId clientId, ClientPermission permission, ClientInfo client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var action = AccessAudit.ActionFor(permission);
+        PracticeActor actor;
+        try
+        {
+            actor = await loader.LoadAsync(ct);
+        }
+        catch (AccessDeniedException ex) when (currentUser.PracticeId is { IsNone: false } practiceId)
+        {
+            await audit.RecordAsync(
+                new AuditEntry(
+                    practiceId, new AuditActor(currentUser.UserId, null), client.SourceIp, client.UserAgent, action, "client", clientId.ToString(),
+                    clientId.ToString(), AuditResult.Denied, new Dictionary<string, string>(StringComparer.Ordinal) { ["reason"] = "not-a-member" }),
+                ct);
+            throw new AccessDeniedException(ex.Message);
+        }
+
+        var facts = await clients.GetFactsAsync(actor.PracticeId, clientId, ct);
+        if (facts is null || facts.ClientId != clientId)
+        {
+            await DeniedAsync(actor, action, clientId, "unknown-client", permission, client, ct);
+            throw new RecordNotFoundException("client");
+        }
+
+        var access = await LoadAccessAsync(actor.PracticeId, actor.MembershipId, clientId, ct);
+        var decision = access is null
+            ? AccessDecision.Deny("not-a-member", PracticeActorLoader.NotAMemberMessage)
+            : ClientAuthorization.Decide(actor, access, facts, permission);
+        if (!decision.IsAllowed)
+        {
+            await DeniedAsync(actor, action, clientId, decision.Code, permission, client, ct);
+            throw new AccessDeniedException(decision.Reason);
+        }
+
+        return new AuthorizedClientAccess(actor, facts);
+    }
+
+    /// <summary>The member's configured access with their grant on the client, or null when the membership is gone.</summary>
+    public async Task<MemberAccess?> LoadAccessAsync(PracticeId practiceId, MembershipId membershipId, ClientId clientId, CancellationToken ct)
+    {
+        var membership = await memberships.GetAsync(practiceId, membershipId, ct);
+        if (membership is null)
+        {
+            return null;
+        }
+
+        var grant = await grants.FindAsync(practiceId, membershipId, clientId, ct);
+        return new MemberAccess(membership.Id, membership.ClientScope, membership.AllClientsPermissions, grant);
+    }
+
+    private Task<AuditEvent> DeniedAsync(
+        PracticeActor actor, AuditAction action, ClientId clientId, string code, ClientPermission permission, ClientInfo client, CancellationToken ct) =>
+        AccessAudit.RecordAsync(
+            audit, actor, client, action, AuditResult.Denied, "client", clientId.ToString(), clientId, ct,
+            ("reason", code), ("permission", permission.ToString().ToLowerInvariant()));
+}
