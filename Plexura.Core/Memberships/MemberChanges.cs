@@ -26,6 +26,29 @@ public sealed class MemberChanges(IMembershipRepository memberships, ISessionRep
     public async Task<int> CountOwnersAsync(PracticeId practiceId, CancellationToken ct) =>
         (await memberships.ListAsync(practiceId, ct)).Count(m => m.Role == PracticeRole.Owner);
 
+    /// <summary>Makes the membership an owner again (undoing a demotion that left none), retrying on a concurrent edit.</summary>
+    public async Task RestoreOwnerAsync(PracticeId practiceId, MembershipId membershipId, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var membership = await memberships.GetAsync(practiceId, membershipId, ct);
+            if (membership is null || membership.Role == PracticeRole.Owner)
+            {
+                return;
+            }
+
+            try
+            {
+                await memberships.UpdateAsync(practiceId, membership with { Role = PracticeRole.Owner }, ct);
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                // Re-read and undo again on the fresh copy.
+            }
+        }
+    }
+
     /// <summary>Revokes the user's active sessions that entered <paramref name="practiceId"/>; returns how many.</summary>
     public async Task<int> RevokeSessionsAsync(PracticeId practiceId, UserId userId, SessionRevocationReason reason, CancellationToken ct)
     {

@@ -47,10 +47,10 @@ public sealed class ChangeMemberRoleHandler(PracticeAccessGate gate, IMembership
             await DenyLastOwnerAsync(actor, targetId, client, ct);
         }
 
-        var updated = await memberships.UpdateAsync(actor.PracticeId, target with { Role = command.Role }, ct);
+        await memberships.UpdateAsync(actor.PracticeId, target with { Role = command.Role }, ct);
         if (demotesOwner && await changes.CountOwnersAsync(actor.PracticeId, ct) == 0)
         {
-            await memberships.UpdateAsync(actor.PracticeId, updated with { Role = PracticeRole.Owner }, ct);
+            await changes.RestoreOwnerAsync(actor.PracticeId, target.Id, ct);
             await DenyLastOwnerAsync(actor, targetId, client, ct);
         }
 

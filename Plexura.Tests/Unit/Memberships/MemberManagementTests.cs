@@ -213,6 +213,36 @@ public sealed class MemberManagementTests(SqliteStorageFixture fixture) : Access
     }
 
     [Fact]
+    public async Task ChangeRole_TheLastTwoOwnersDemotingEachOtherAtOnce_LeavesAtLeastOneOwner()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var first = await NewPracticeAsync();
+            var second = await AddMemberAsync(first.PracticeId, PracticeRole.Owner);
+
+            var attempts = new[]
+            {
+                Task.Run(() => Acting<ChangeMemberRoleHandler>(first).HandleAsync(new ChangeMemberRoleCommand(second.MembershipId, PracticeRole.Admin), Client, Ct)),
+                Task.Run(() => Acting<ChangeMemberRoleHandler>(second).HandleAsync(new ChangeMemberRoleCommand(first.MembershipId, PracticeRole.Admin), Client, Ct)),
+            };
+            foreach (var attempt in attempts)
+            {
+                try
+                {
+                    await attempt;
+                }
+                catch (Exception ex) when (ex is AccessDeniedException or ConcurrencyConflictException)
+                {
+                    // One of the two (or both) must be refused; which one depends on the interleaving.
+                }
+            }
+
+            var owners = (await Memberships.ListAsync(first.PracticeId, Ct)).Count(m => m.Role == PracticeRole.Owner);
+            Assert.True(owners >= 1, $"Round {round} left the practice without an owner.");
+        }
+    }
+
+    [Fact]
     public async Task Leave_Clinician_RemovesTheirMembershipAndSessionsAndAudits()
     {
         var owner = await NewPracticeAsync();
