@@ -42,7 +42,7 @@ internal sealed record BenchOptions(
         Warmup: 1_000,
         Iterations: 20,
         Duration: 15,
-        Attackers: [16, 64],
+        Attackers: [16, 64, 128],
         Think: 50,
         SignInPerMinute: 100_000);
 
@@ -115,7 +115,7 @@ internal sealed record BenchOptions(
         "  --iterations          timed hashes and verifications at factor 12, scaled 2x per factor below (default 20)\n" +
         "signin-burst:\n" +
         "  --duration            seconds of the baseline and of each burst (default 15)\n" +
-        "  --attackers           concurrent attackers of each burst, comma-separated (default 16,64)\n" +
+        "  --attackers           concurrent attackers of each burst, comma-separated (default 16,64,128)\n" +
         "  --think-ms            pause of each signed-in client between requests (default 50)\n" +
         "  --sign-in-per-minute  per-IP sign-in limit of the main run (default 100000; a last run uses the app's default)";
 }

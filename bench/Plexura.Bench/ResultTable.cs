@@ -49,7 +49,7 @@ internal static class ResultTable
 
     public static void PrintLine(SignedInResult r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {r.Request}: {r.Latency.Count:N0} ok ({r.Rate:N1}/s), p50 {r.Latency.P50Ms:N1} ms, p95 {r.Latency.P95Ms:N1} ms, p99 {r.Latency.P99Ms:N1} ms, max {r.Latency.MaxMs:N1} ms, not-200 {r.Failures}"));
+            $"    {r.Request}: {r.Latency.Count:N0} ok ({r.Rate:N1}/s), p50 {r.Latency.P50Ms:N1} ms, p95 {r.Latency.P95Ms:N1} ms, p99 {r.Latency.P99Ms:N1} ms, max {r.Latency.MaxMs:N1} ms, not-200: {Kinds(r.FailureKinds)}"));
 
     public static void PrintLine(AttackResult r)
     {
