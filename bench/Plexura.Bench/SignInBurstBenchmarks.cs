@@ -73,38 +73,29 @@ internal sealed class SignInBurstBenchmarks(BenchOptions options)
         var signedIn = new List<SignedInResult>();
         var attacks = new List<AttackResult>();
 
-        var raised = $"limit {options.SignInPerMinute}/min";
-        await using (var app = new BenchApp(new Dictionary<string, string?> { ["Plexura:RateLimits:SignInPerMinute"] = $"{options.SignInPerMinute}" }))
+        // A fresh app per phase: no per-IP window, lock or bcrypt queue carries over from the phase before.
+        var raised = new Dictionary<string, string?> { ["Plexura:RateLimits:SignInPerMinute"] = $"{options.SignInPerMinute}" };
+        var raisedLabel = $"limit {options.SignInPerMinute}/min";
+        await RunPhaseAsync(raised, $"baseline, {raisedLabel}", attackers: 0, signedIn, attacks);
+        foreach (var attackers in options.Attackers)
         {
-            var address = app.Start();
-            Console.WriteLine($"App on {address} (Production, bcrypt factor 12, {raised}, SQLite in {app.DataFolder})");
-            await RunPhaseAsync(app, address, $"baseline, {raised}", attackers: 0, signedIn, attacks);
-            foreach (var attackers in options.Attackers)
-            {
-                await RunPhaseAsync(app, address, $"{attackers} attackers, {raised}", attackers, signedIn, attacks);
-            }
-
-            PrintLogLines(app);
+            await RunPhaseAsync(raised, $"{attackers} attackers, {raisedLabel}", attackers, signedIn, attacks);
         }
 
-        // The same burst against the shipped per-IP limit: every loopback attacker shares one address.
-        await using (var app = new BenchApp(new Dictionary<string, string?>()))
-        {
-            var address = app.Start();
-            Console.WriteLine($"App on {address} (Production, bcrypt factor 12, {DefaultLimitLabel})");
-            var attackers = options.Attackers.Max();
-            await RunPhaseAsync(app, address, $"{attackers} attackers, {DefaultLimitLabel}", attackers, signedIn, attacks);
-            PrintLogLines(app);
-        }
+        // The largest burst against the shipped per-IP limit: every loopback attacker shares one address.
+        var largest = options.Attackers.Max();
+        await RunPhaseAsync(new Dictionary<string, string?>(), $"{largest} attackers, {DefaultLimitLabel}", largest, signedIn, attacks);
 
         return (signedIn, attacks);
     }
 
-    private async Task RunPhaseAsync(BenchApp app, Uri address, string phase, int attackers, List<SignedInResult> signedIn, List<AttackResult> attacks)
+    private async Task RunPhaseAsync(
+        IReadOnlyDictionary<string, string?> settings, string phase, int attackers, List<SignedInResult> signedIn, List<AttackResult> attacks)
     {
+        await using var app = new BenchApp(settings);
+        var address = app.Start();
         var limiter = app.Services.GetRequiredService<PasswordHashingLimiter>();
-        await WaitForIdleLimiterAsync(limiter);
-        Console.WriteLine($"{phase}: {options.Duration} s ...");
+        Console.WriteLine($"{phase}: {options.Duration} s on {address} (Production, bcrypt factor 12) ...");
 
         using var userClient = NewClient(address);
         var email = $"owner-{Guid.NewGuid():N}@example.com";
@@ -141,18 +132,18 @@ internal sealed class SignInBurstBenchmarks(BenchOptions options)
         var pageLoop = Task.Run(() => SignedInLoopAsync(userClient, page, options.Think, stopwatch, duration));
         var signInLoop = Task.Run(() => SignedInLoopAsync(userClient, signIn, SignInThink, stopwatch, duration));
 
-        var (meTicks, meFailures) = await meLoop;
-        var (pageTicks, pageFailures) = await pageLoop;
-        var (signInTicks, signInFailures) = await signInLoop;
+        var (meTicks, meFailures, meSeconds) = await meLoop;
+        var (pageTicks, pageFailures, pageSeconds) = await pageLoop;
+        var (signInTicks, signInFailures, signInSeconds) = await signInLoop;
         stop.Cancel();
         await Task.WhenAll(attackLoops);
         var maxQueued = await sampler;
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 
-        var meResult = new SignedInResult(phase, "GET /api/v1/me (Bearer)", LatencySummary.Of(meTicks), meFailures, seconds);
-        var pageResult = new SignedInResult(phase, $"GET {MembersPage} (cookie)", LatencySummary.Of(pageTicks), pageFailures, seconds);
-        var signInResult = new SignedInResult(phase, "POST /api/v1/auth/token (right pw)", LatencySummary.Of(signInTicks), signInFailures, seconds);
+        var meResult = new SignedInResult(phase, "GET /api/v1/me (Bearer)", LatencySummary.Of(meTicks), meFailures, meSeconds);
+        var pageResult = new SignedInResult(phase, $"GET {MembersPage} (cookie)", LatencySummary.Of(pageTicks), pageFailures, pageSeconds);
+        var signInResult = new SignedInResult(phase, "POST /api/v1/auth/token (right pw)", LatencySummary.Of(signInTicks), signInFailures, signInSeconds);
         signedIn.AddRange([meResult, pageResult, signInResult]);
         ResultTable.PrintLine(meResult);
         ResultTable.PrintLine(pageResult);
@@ -170,10 +161,11 @@ internal sealed class SignInBurstBenchmarks(BenchOptions options)
             cpuSeconds * 100 / (seconds * Environment.ProcessorCount));
         attacks.Add(result);
         ResultTable.PrintLine(result);
+        PrintLogLines(app);
     }
 
     /// <summary>Requests one after another until the phase ends; a request under way at the end completes.</summary>
-    private static async Task<(List<long> Ticks, Dictionary<string, long> Failures)> SignedInLoopAsync(
+    private static async Task<(List<long> Ticks, Dictionary<string, long> Failures, double Seconds)> SignedInLoopAsync(
         HttpClient client, Func<HttpRequestMessage> request, int think, Stopwatch phase, TimeSpan duration)
     {
         var ticks = new List<long>();
@@ -201,7 +193,7 @@ internal sealed class SignInBurstBenchmarks(BenchOptions options)
             }
         }
 
-        return (ticks, failures);
+        return (ticks, failures, phase.Elapsed.TotalSeconds);
     }
 
     /// <summary>Wrong passwords back to back: for <paramref name="targetsUser"/>, or for a new unknown email each time.</summary>
@@ -266,18 +258,6 @@ internal sealed class SignInBurstBenchmarks(BenchOptions options)
         }
 
         return (int)max;
-    }
-
-    /// <summary>Lets bcrypt work left from the previous phase drain (aborted requests leave the queue; running ones finish).</summary>
-    private static async Task WaitForIdleLimiterAsync(PasswordHashingLimiter limiter)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (limiter.Statistics is { CurrentQueuedCount: > 0 } && deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(100);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(2));
     }
 
     private static async Task SignUpAsync(IServiceProvider services, string email)
