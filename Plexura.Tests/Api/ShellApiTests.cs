@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Plexura.Tests.Support;
 using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Api;
@@ -297,19 +298,46 @@ public sealed class ShellApiTests(ShellApiTests.Factory factory) : IClassFixture
     [InlineData("Plexura:Cors:AllowedOrigins:0", "*", "Plexura:Cors:AllowedOrigins:0")]
     public async Task Startup_InvalidSetting_FailsNamingTheSetting(string key, string? value, string expected)
     {
-        await using var invalid = new PlexuraWebFactory();
-        if (value is null)
+        // The real entry point, not WebApplicationFactory: when a host fails to start, the factory's deferred host can
+        // lose the exception in a race and report ObjectDisposedException instead (seen under load).
+        var folder = TestConfiguration.NewTempFolder();
+        try
         {
-            invalid.Settings.Remove(key);
+            var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["Plexura:Storage:Provider"] = "Sqlite",
+                ["Plexura:Storage:SqlitePath"] = Path.Combine(folder, "plexura.db"),
+                [PlexuraWebFactory.MasterKeySetting] = TestConfiguration.NewMasterKey(),
+                ["Plexura:Auth:SigningKey"] = TestConfiguration.NewSigningKey(),
+                [key] = value,
+            };
+            string[] args =
+            [
+                "--environment", "Production", "--applicationName", "Plexura.Web", "--urls", "http://127.0.0.1:0",
+                .. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}"),
+            ];
+
+            var main = typeof(Program).Assembly.EntryPoint!;
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => Task.Run(() =>
+            {
+                try
+                {
+                    return (int)main.Invoke(null, [args])!;
+                }
+                catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                    throw;
+                }
+            }));
+
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         }
-        else
+        finally
         {
-            invalid.Settings[key] = value;
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
         }
-
-        var error = Assert.Throws<OptionsValidationException>(() => invalid.CreateClient());
-
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     private static Task<HttpResponseMessage> PostReportAsync(HttpClient client, string body, string contentType) =>

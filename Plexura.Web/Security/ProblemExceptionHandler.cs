@@ -36,7 +36,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             // Shedding load is expected under a burst: tell the client when to come back, and do not log it as a fault.
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds))
                 .ToString(System.Globalization.CultureInfo.InvariantCulture);
-            logger.LogWarning("{ExceptionType} answered {Status} (trace {TraceId})", exception.GetType().Name, status, traceId);
+            // Debug, not Warning: a burst sheds thousands per second and must not flood the logs.
+            logger.LogDebug("{ExceptionType} answered {Status} (trace {TraceId})", exception.GetType().Name, status, traceId);
         }
         else if (status >= StatusCodes.Status500InternalServerError)
         {

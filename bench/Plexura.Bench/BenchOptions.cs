@@ -2,10 +2,51 @@ using System.Globalization;
 
 namespace Plexura.Bench;
 
-/// <summary>Command-line settings: <c>--events N --writers N --verify-events N --warmup N</c>.</summary>
-internal sealed record BenchOptions(int Events, int Writers, int VerifyEvents, int Warmup)
+/// <summary>Which scenarios to run.</summary>
+internal enum Scenario
 {
-    private static readonly BenchOptions Defaults = new(Events: 20_000, Writers: 4, VerifyEvents: 200_000, Warmup: 1_000);
+    Audit,
+    Bcrypt,
+    SignInBurst,
+    All,
+}
+
+/// <summary>Command-line settings; see <see cref="Usage"/>.</summary>
+/// <param name="Scenario">The scenario to run (default <see cref="Scenario.Audit"/>, as before the option existed).</param>
+/// <param name="Events">Audit: timed appends per append scenario.</param>
+/// <param name="Writers">Audit: concurrent writers in scenarios b and c.</param>
+/// <param name="VerifyEvents">Audit: length of the verified chain.</param>
+/// <param name="Warmup">Audit: untimed appends before each append scenario.</param>
+/// <param name="Iterations">bcrypt: timed hashes and verifications at factor 12 (scaled by 2^(12-f) at the other factors).</param>
+/// <param name="Duration">signin-burst: seconds of each phase (baseline and every burst).</param>
+/// <param name="Attackers">signin-burst: the concurrent attacker counts, one burst phase each.</param>
+/// <param name="Think">signin-burst: pause of each signed-in client between its requests, in milliseconds.</param>
+/// <param name="SignInPerMinute">signin-burst: the per-IP sign-in limit of the main run (raised so the burst reaches bcrypt).</param>
+internal sealed record BenchOptions(
+    Scenario Scenario,
+    int Events,
+    int Writers,
+    int VerifyEvents,
+    int Warmup,
+    int Iterations,
+    int Duration,
+    IReadOnlyList<int> Attackers,
+    int Think,
+    int SignInPerMinute)
+{
+    private static readonly BenchOptions Defaults = new(
+        Scenario.Audit,
+        Events: 20_000,
+        Writers: 4,
+        VerifyEvents: 200_000,
+        Warmup: 1_000,
+        Iterations: 20,
+        Duration: 15,
+        Attackers: [16, 64, 128],
+        Think: 50,
+        SignInPerMinute: 10_000_000);
+
+    public bool Runs(Scenario scenario) => Scenario == scenario || Scenario == Scenario.All;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -18,18 +59,24 @@ internal sealed record BenchOptions(int Events, int Writers, int VerifyEvents, i
                 throw new ArgumentException(Usage);
             }
 
-            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
+            if (i + 1 >= args.Length)
             {
-                throw new ArgumentException($"{name} needs a positive whole number.\n{Usage}");
+                throw new ArgumentException($"{name} needs a value.\n{Usage}");
             }
 
-            i++;
+            var text = args[++i];
             options = name switch
             {
-                "--events" => options with { Events = value },
-                "--writers" => options with { Writers = value },
-                "--verify-events" => options with { VerifyEvents = value },
-                "--warmup" => options with { Warmup = value },
+                "--scenario" => options with { Scenario = ParseScenario(text) },
+                "--attackers" => options with { Attackers = [.. text.Split(',').Select(a => Positive("--attackers", a))] },
+                "--events" => options with { Events = Positive(name, text) },
+                "--writers" => options with { Writers = Positive(name, text) },
+                "--verify-events" => options with { VerifyEvents = Positive(name, text) },
+                "--warmup" => options with { Warmup = Positive(name, text) },
+                "--iterations" => options with { Iterations = Positive(name, text) },
+                "--duration" => options with { Duration = Positive(name, text) },
+                "--think-ms" => options with { Think = NotNegative(name, text) },
+                "--sign-in-per-minute" => options with { SignInPerMinute = Positive(name, text) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
@@ -37,10 +84,38 @@ internal sealed record BenchOptions(int Events, int Writers, int VerifyEvents, i
         return options;
     }
 
+    private static Scenario ParseScenario(string text) => text switch
+    {
+        "audit" => Scenario.Audit,
+        "bcrypt" => Scenario.Bcrypt,
+        "signin-burst" => Scenario.SignInBurst,
+        "all" => Scenario.All,
+        _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
+    };
+
+    private static int Positive(string name, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw new ArgumentException($"{name} needs a positive whole number.\n{Usage}");
+
+    private static int NotNegative(string name, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
+
     public const string Usage =
-        "Usage: Plexura.Bench [--events N] [--writers N] [--verify-events N] [--warmup N]\n" +
-        "  --events         timed appends per append scenario (default 20000)\n" +
-        "  --writers        concurrent writers in scenarios b and c (default 4)\n" +
-        "  --verify-events  length of the chain that scenario d verifies (default 200000)\n" +
-        "  --warmup         untimed appends before each append scenario (default 1000)";
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|all] [options]\n" +
+        "  --scenario            what to run (default audit)\n" +
+        "audit:\n" +
+        "  --events              timed appends per append scenario (default 20000)\n" +
+        "  --writers             concurrent writers in scenarios b and c (default 4)\n" +
+        "  --verify-events       length of the chain that scenario d verifies (default 200000)\n" +
+        "  --warmup              untimed appends before each append scenario (default 1000)\n" +
+        "bcrypt:\n" +
+        "  --iterations          timed hashes and verifications at factor 12, scaled 2x per factor below (default 20)\n" +
+        "signin-burst:\n" +
+        "  --duration            seconds of the baseline and of each burst (default 15)\n" +
+        "  --attackers           concurrent attackers of each burst, comma-separated (default 16,64,128)\n" +
+        "  --think-ms            pause of each signed-in client between requests (default 50)\n" +
+        "  --sign-in-per-minute  per-IP sign-in limit of the main run (default 10000000; a last run uses the app's default)";
 }

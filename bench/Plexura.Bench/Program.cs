@@ -2,77 +2,120 @@ using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Plexura.Bench;
 using Plexura.Core;
 using Plexura.Core.Auditing;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
 
-// Throughput of the real audit log on a real SQLite file: the services are built exactly as the app builds them.
-BenchOptions options;
-try
-{
-    options = BenchOptions.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine(ex.Message);
-    return 2;
-}
+namespace Plexura.Bench;
 
-var folder = Directory.CreateTempSubdirectory("plexura-bench-");
-var databasePath = Path.Combine(folder.FullName, "bench.db");
-try
+/// <summary>
+/// Scenarios (see BenchOptions.Usage): the audit log on a real SQLite file, built exactly as the app builds it (default);
+/// the real bcrypt hasher; and the real app on Kestrel under a bounded burst of wrong-password sign-ins.
+/// </summary>
+/// <remarks>Not top-level statements: Plexura.Web's <c>Program</c> must keep its name for <c>WebApplicationFactory</c>.</remarks>
+internal static class BenchProgram
 {
-    var configuration = new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Plexura:Storage:Provider"] = "Sqlite",
-            ["Plexura:Storage:SqlitePath"] = databasePath,
-            ["Plexura:Security:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        })
-        .Build();
-
-    var services = new ServiceCollection()
-        .AddLogging()
-        .AddPlexuraCore()
-        .AddPlexuraInfrastructure(configuration, folder.FullName);
-
-    await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }))
+    public static async Task<int> Main(string[] args)
     {
-        await provider.GetRequiredService<IStorageEngine>().InitializeAsync(CancellationToken.None);
-        var runner = new AuditBenchmarks(
-            provider.GetRequiredService<IAuditLog>(),
-            provider.GetRequiredService<AuditChainVerifier>(),
-            options);
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
 
-        Console.WriteLine($"Plexura audit-log benchmark  |  {Environment.ProcessorCount} cores  |  .NET {Environment.Version}  |  " +
+        Console.WriteLine($"Plexura benchmarks  |  {Environment.ProcessorCount} cores  |  .NET {Environment.Version}  |  " +
                           $"{(IsReleaseBuild() ? "Release" : "DEBUG (numbers not meaningful)")}");
-        Console.WriteLine($"Database: {databasePath} (WAL, synchronous=NORMAL)");
-        Console.WriteLine($"Options: events={options.Events:N0} writers={options.Writers} verify-events={options.VerifyEvents:N0} warmup={options.Warmup:N0}");
         Console.WriteLine();
 
-        var results = await runner.RunAllAsync();
+        if (options.Runs(Scenario.Audit))
+        {
+            await RunAuditAsync(options);
+        }
 
-        Console.WriteLine();
-        Console.WriteLine($"Summary ({Environment.ProcessorCount} cores, database {new FileInfo(databasePath).Length / 1024.0 / 1024.0:N1} MiB + WAL)");
-        ResultTable.Print(results);
+        if (options.Runs(Scenario.Bcrypt))
+        {
+            Console.WriteLine("== bcrypt: the real BcryptPasswordHasher ==");
+            var (factors, throughput) = await new BcryptBenchmarks(options).RunAllAsync();
+            Console.WriteLine();
+            Console.WriteLine($"Summary: bcrypt ({Environment.ProcessorCount} cores)");
+            ResultTable.Print(factors, throughput);
+            Console.WriteLine();
+        }
+
+        if (options.Runs(Scenario.SignInBurst))
+        {
+            Console.WriteLine("== signin-burst: signed-in latency during a bounded loopback burst of wrong passwords ==");
+            Console.WriteLine($"Options: duration={options.Duration} s attackers={string.Join(',', options.Attackers)} think={options.Think} ms " +
+                              $"sign-in-per-minute={options.SignInPerMinute}");
+            var (signedIn, attacks) = await new SignInBurstBenchmarks(options).RunAllAsync();
+            Console.WriteLine();
+            Console.WriteLine($"Summary: signin-burst ({Environment.ProcessorCount} cores, {options.Duration} s per phase)");
+            ResultTable.Print(signedIn, attacks);
+            Console.WriteLine();
+        }
+
+        return 0;
     }
 
-    return 0;
-}
-finally
-{
-    // Pooled connections keep the file open; release them before deleting the temp folder.
-    SqliteConnection.ClearAllPools();
-    folder.Delete(recursive: true);
-}
+    private static async Task RunAuditAsync(BenchOptions options)
+    {
+        var folder = Directory.CreateTempSubdirectory("plexura-bench-");
+        var databasePath = Path.Combine(folder.FullName, "bench.db");
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Plexura:Storage:Provider"] = "Sqlite",
+                    ["Plexura:Storage:SqlitePath"] = databasePath,
+                    ["Plexura:Security:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                })
+                .Build();
 
-static bool IsReleaseBuild()
-{
+            var services = new ServiceCollection()
+                .AddLogging()
+                .AddPlexuraCore()
+                .AddPlexuraInfrastructure(configuration, folder.FullName);
+
+            await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            await provider.GetRequiredService<IStorageEngine>().InitializeAsync(CancellationToken.None);
+            var runner = new AuditBenchmarks(
+                provider.GetRequiredService<IAuditLog>(),
+                provider.GetRequiredService<AuditChainVerifier>(),
+                options);
+
+            Console.WriteLine("== audit: the audit log ==");
+            Console.WriteLine($"Database: {databasePath} (WAL, synchronous=NORMAL)");
+            Console.WriteLine($"Options: events={options.Events:N0} writers={options.Writers} verify-events={options.VerifyEvents:N0} warmup={options.Warmup:N0}");
+            Console.WriteLine();
+
+            var results = await runner.RunAllAsync();
+
+            Console.WriteLine();
+            Console.WriteLine($"Summary ({Environment.ProcessorCount} cores, database {new FileInfo(databasePath).Length / 1024.0 / 1024.0:N1} MiB + WAL)");
+            ResultTable.Print(results);
+            Console.WriteLine();
+        }
+        finally
+        {
+            // Pooled connections keep the file open; release them before deleting the temp folder.
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static bool IsReleaseBuild()
+    {
 #if DEBUG
-    return false;
+        return false;
 #else
-    return true;
+        return true;
 #endif
+    }
 }

@@ -73,6 +73,17 @@ public sealed class SignInHandler(
         }
 
         var verification = await hasher.VerifyAsync(password, user.PasswordHash, ct);
+
+        // The check may have waited in the hashing queue while parallel guesses locked the account. Decide on the
+        // fresh record: once locked, every answer is LockedOut whether this password was right or wrong, so guesses
+        // already in flight when the lock started tell an attacker nothing.
+        user = await users.GetAsync(user.Id, ct) ?? throw new RecordNotFoundException("user");
+        if (throttle.LockedUntil(user) is { } lockedMeanwhile)
+        {
+            await Failed(("reason", "locked"));
+            return new SignInResult.LockedOut(lockedMeanwhile);
+        }
+
         if (!verification.Succeeded)
         {
             var failed = await UserUpdates.UpdateWithRetryAsync(users, user, throttle.RegisterFailure, ct);

@@ -29,10 +29,16 @@ public sealed class SessionRevalidatingAuthenticationStateProvider(
 {
     protected override TimeSpan RevalidationInterval => options.Value.RevalidationInterval;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authenticationState);
-        if (PlexuraPrincipal.ToClaims(authenticationState.User) is not { } claims || time.GetUtcNow() >= claims.ExpiresAt)
+        return IsStillSignedInAsync(authenticationState.User, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="user"/>'s token is unexpired and its session still active.</summary>
+    public async Task<bool> IsStillSignedInAsync(System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (PlexuraPrincipal.ToClaims(user) is not { } claims || time.GetUtcNow() >= claims.ExpiresAt)
         {
             return false;
         }

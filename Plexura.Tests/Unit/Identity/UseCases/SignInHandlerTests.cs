@@ -14,6 +14,25 @@ public sealed class SignInHandlerTests(SqliteStorageFixture fixture) : IdentityU
     private IUserRepository Users => Fixture.Get<IUserRepository>();
 
     [Fact]
+    public async Task SignIn_AccountLockedWhileThePasswordWasBeingChecked_AnswersLockedOutAndOpensNoSession()
+    {
+        var (signUp, email) = await SignUpAsync();
+
+        // Parallel wrong guesses lock the account while this (right) password waits in the hashing queue.
+        var hasher = new LockDuringVerifyHasher(Fixture.Get<IPasswordHasher>(), async () =>
+        {
+            var user = await Users.GetAsync(signUp.UserId, Ct);
+            await Users.UpdateAsync(user! with { FailedSignIns = 5, LockedUntil = Now.AddMinutes(1) }, Ct);
+        });
+
+        var result = await Handler<SignInHandler>(hasher).HandleAsync(new SignInCommand(email, Password), Client, Ct);
+
+        Assert.IsType<SignInResult.LockedOut>(result);
+        Assert.Empty(await Fixture.Get<ISessionRepository>().ListActiveForUserAsync(signUp.UserId, Now, Ct));
+        Assert.NotNull((await Users.GetAsync(signUp.UserId, Ct))!.LockedUntil);
+    }
+
+    [Fact]
     public async Task SignIn_RightPassword_IssuesATokenForAnActiveSessionInTheOnlyPractice()
     {
         var (signUp, email) = await SignUpAsync();
@@ -196,4 +215,19 @@ public sealed class SignInHandlerTests(SqliteStorageFixture fixture) : IdentityU
         Assert.StartsWith("$2a$10$", rehashed, StringComparison.Ordinal);
         Assert.IsType<SignInResult.Success>(await SignInAsync(email));
     }
+}
+
+/// <summary>A real hasher that runs <paramref name="duringVerify"/> while a password is being checked.</summary>
+internal sealed class LockDuringVerifyHasher(IPasswordHasher inner, Func<Task> duringVerify) : IPasswordHasher
+{
+    public Task<string> HashAsync(string password, CancellationToken ct) => inner.HashAsync(password, ct);
+
+    public async Task<PasswordVerification> VerifyAsync(string password, string hash, CancellationToken ct)
+    {
+        var result = await inner.VerifyAsync(password, hash, ct);
+        await duringVerify();
+        return result;
+    }
+
+    public Task DummyVerifyAsync(CancellationToken ct) => inner.DummyVerifyAsync(ct);
 }
