@@ -17,7 +17,8 @@ public sealed record ChangeMemberRoleCommand(MembershipId MembershipId, Practice
 /// changes. The member's sessions in this practice are revoked at once (<see cref="SessionRevocationReason.RoleChanged"/>)
 /// so no token issued under the old role outlives the change. Demoting an owner is checked against the owners left
 /// after the write and undone if none would remain (see <see cref="MemberChanges"/>). Setting the current role again
-/// changes and audits nothing. A concurrent edit of the membership surfaces as <see cref="ConcurrencyConflictException"/>:
+/// changes and audits nothing. Client grants and scope stay on the membership: they count only while the member is a
+/// clinician (<see cref="ClientAuthorization"/>), so a clinician moved to compliance and back gets them back as they were. A concurrent edit of the membership surfaces as <see cref="ConcurrencyConflictException"/>:
 /// the manager reloads and decides again on what is now true.
 /// </remarks>
 public sealed class ChangeMemberRoleHandler(PracticeAccessGate gate, IMembershipRepository memberships, MemberChanges changes, IAuditLog audit)
