@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
 using Plexura.Core.Common;
+using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
@@ -59,6 +61,8 @@ public static class DependencyInjection
         services.AddSingleton<IPracticeKeyRepository, PracticeKeyRepository>();
         services.AddSingleton<ISessionRepository, SessionRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
+        services.AddSingleton<IClientRepository, ClientRepository>();
+        services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();
@@ -69,6 +73,7 @@ public static class DependencyInjection
         services.AddSingleton<PracticeKeyService>();
         services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
         services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.AddSingleton<IClientSearchIndexer, HmacClientSearchIndexer>();
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
         services.AddSingleton<ITotpService, TotpService>();
 

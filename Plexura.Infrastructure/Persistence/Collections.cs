@@ -1,3 +1,5 @@
+using Plexura.Core.Clients;
+using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
@@ -108,6 +110,32 @@ internal static class Collections
             new IndexDefinition(DocumentFields.Of(nameof(Invitation.Email)), Unique: false),
         ]);
 
+    /// <summary>The blind-index tokens of clients' names: an array index, so search is an index lookup per token.</summary>
+    public static readonly IndexDefinition ClientSearchTokenIndex =
+        new(DocumentFields.Of(nameof(Client.SearchTokens)), Unique: false, IsArray: true);
+
+    /// <summary>Clients (patients). PHI is stored only as ciphertexts; search goes through <see cref="ClientSearchTokenIndex"/>.</summary>
+    public static readonly CollectionDefinition<Client> Clients = new(
+        "clients",
+        Client.RecordType,
+        IsPracticeOwned: true,
+        c => c.Id.ToString(),
+        c => c.PracticeId,
+        c => c.Version,
+        (c, v) => c with { Version = v },
+        [ClientSearchTokenIndex]);
+
+    /// <summary>Consents, listed per client.</summary>
+    public static readonly CollectionDefinition<ClientConsent> ClientConsents = new(
+        "client_consents",
+        ClientConsent.RecordType,
+        IsPracticeOwned: true,
+        c => c.Id.ToString(),
+        c => c.PracticeId,
+        c => c.Version,
+        (c, v) => c with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(ClientConsent.ClientId)), Unique: false)]);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -121,6 +149,8 @@ internal static class Collections
         CollectionShape.Of(Sessions),
         CollectionShape.Of(Outbox),
         CollectionShape.Of(Invitations),
+        CollectionShape.Of(Clients),
+        CollectionShape.Of(ClientConsents),
     ];
 }
 

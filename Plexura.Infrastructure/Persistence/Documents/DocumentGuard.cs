@@ -42,6 +42,26 @@ internal static class DocumentGuard
         }
     }
 
+    /// <summary>The query's limit is sane and its array filter is on an array index; returns the distinct values.</summary>
+    public static IReadOnlyList<string> CheckPage<T>(CollectionDefinition<T> definition, DocumentPageQuery query)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
+        if (query.ArrayField is null)
+        {
+            return [];
+        }
+
+        if (!definition.Indexes.Any(i => i.Field == query.ArrayField && i.IsArray))
+        {
+            throw new InvalidOperationException($"{definition.Name}.{query.ArrayField} is not an array index.");
+        }
+
+        return [.. query.ContainsAll.Distinct(StringComparer.Ordinal)];
+    }
+
     public static void EnsureCrossPracticeIndexed<T>(CollectionDefinition<T> definition, string field)
         where T : class
     {

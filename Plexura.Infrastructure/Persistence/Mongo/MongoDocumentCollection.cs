@@ -75,6 +75,34 @@ internal sealed class MongoDocumentCollection<T>(IMongoDatabase database, MongoS
         return value is null ? [] : await QueryAsync(MongoFilters.ByField(scopeValue, field, value), limit: null, ct);
     }
 
+    public async Task<IReadOnlyList<T>> FindPageAsync(DocumentScope scope, DocumentPageQuery query, CancellationToken ct)
+    {
+        var values = DocumentGuard.CheckPage(def, query);
+        var filter = MongoFilters.InScope(ScopeValue(scope));
+        if (query.ArrayField is { } field)
+        {
+            if (values.Count == 0)
+            {
+                return [];
+            }
+
+            // The (practiceId, field) index is multikey: $all walks it for the first value and checks the rest.
+            filter.Add(field, new BsonDocument("$all", new BsonArray(values)));
+        }
+
+        if (query.NullField is { } nullField)
+        {
+            filter.Add(nullField, BsonNull.Value); // matches null and absent, as SQLite's json_extract(...) IS NULL
+        }
+
+        if (query.AfterId is { } after)
+        {
+            filter.Add(MongoFields.Id, new BsonDocument("$gt", after));
+        }
+
+        return await QueryAsync(filter, query.Limit, ct);
+    }
+
     public async Task<IReadOnlyList<T>> FindAcrossPracticesAsync(string field, string value, CancellationToken ct)
     {
         DocumentGuard.EnsureCrossPracticeIndexed(def, field);
