@@ -5,6 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Plexura.Bench;
 using Plexura.Core;
 using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
+using Plexura.Core.Practices;
+using Plexura.Core.Security;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
 
@@ -41,6 +44,22 @@ try
     await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }))
     {
         await provider.GetRequiredService<IStorageEngine>().InitializeAsync(CancellationToken.None);
+        if (options.Scenario == "client-search")
+        {
+            Console.WriteLine($"Plexura client-search benchmark  |  {Environment.ProcessorCount} cores  |  .NET {Environment.Version}  |  " +
+                              $"{(IsReleaseBuild() ? "Release" : "DEBUG (numbers not meaningful)")}");
+            Console.WriteLine($"Database: {databasePath} (WAL, synchronous=NORMAL); page size 25, every returned client decrypted");
+            var search = new ClientSearchBenchmarks(
+                provider.GetRequiredService<IClientRepository>(),
+                provider.GetRequiredService<ClientProtector>(),
+                provider.GetRequiredService<IClientSearchIndexer>(),
+                provider.GetRequiredService<IPracticeRepository>(),
+                provider.GetRequiredService<IPracticeKeyService>(),
+                options);
+            await search.RunAsync(CancellationToken.None);
+            return 0;
+        }
+
         var runner = new AuditBenchmarks(
             provider.GetRequiredService<IAuditLog>(),
             provider.GetRequiredService<AuditChainVerifier>(),
