@@ -36,9 +36,10 @@ internal static class DocumentGuard
     public static void EnsureIndexed<T>(CollectionDefinition<T> definition, string field)
         where T : class
     {
-        if (!definition.Indexes.Any(i => i.Field == field))
+        if (!definition.Indexes.Any(i => i.Field == field && !i.IsArray))
         {
-            throw new InvalidOperationException($"{definition.Name}.{field} is not indexed; add an index before querying it.");
+            // An array index is queried with FindPageAsync: equality on an array means different things per engine.
+            throw new InvalidOperationException($"{definition.Name}.{field} is not indexed as a single value; add an index before querying it.");
         }
     }
 

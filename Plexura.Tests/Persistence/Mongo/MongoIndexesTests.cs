@@ -48,6 +48,18 @@ public sealed class MongoIndexesTests
     }
 
     [Fact]
+    public void For_Clients_SearchTokensIndexIsPracticeLedAndNotUnique()
+    {
+        var specs = MongoIndexes.For(CollectionShape.Of(Collections.Clients));
+
+        // An array field makes this a multikey index: $all on the tokens walks it within one practice.
+        Assert.Collection(
+            specs,
+            s => AssertSpec(s, "ix_clients_practice", new BsonDocument { { "practiceId", 1 }, { "_id", 1 } }, unique: false),
+            s => AssertSpec(s, "ix_clients_searchTokens", new BsonDocument { { "practiceId", 1 }, { "searchTokens", 1 } }, unique: false));
+    }
+
+    [Fact]
     public void For_Users_GlobalCollection_IndexesFieldAlone()
     {
         var specs = MongoIndexes.For(CollectionShape.Of(Collections.Users));
