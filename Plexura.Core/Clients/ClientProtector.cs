@@ -19,6 +19,7 @@ public sealed class ClientProtector(IPhiProtector phi, IClientSearchIndexer inde
     private const string DateFormat = "yyyy-MM-dd";
 
     /// <summary>A new client record (version 0) for validated <paramref name="details"/>.</summary>
+    /// <remarks>"Today" for the date-of-birth rule is the UTC date of <paramref name="now"/>; practices have no time zone yet.</remarks>
     /// <exception cref="ValidationFailedException">The details break a rule of <see cref="ClientValidation"/>.</exception>
     public async Task<Client> CreateAsync(
         PracticeId practiceId, ClientId clientId, ClientDetails details, UserId createdBy, DateTimeOffset now, CancellationToken ct)
