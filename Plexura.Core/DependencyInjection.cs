@@ -6,6 +6,8 @@ using Plexura.Core.Access.ListClientAccess;
 using Plexura.Core.Access.RevokeClientAccess;
 using Plexura.Core.Access.SetMemberScope;
 using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
+using Plexura.Core.Consent;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ChangePassword;
@@ -54,6 +56,8 @@ public static class DependencyInjection
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionValidator>();
+        services.AddSingleton<ClientProtector>();
+        services.AddSingleton<ConsentProtector>();
 
         // Use cases are scoped: they depend on the per-request ICurrentUser and on the transient email sender.
         services.TryAddScoped<ICurrentUser, NoCurrentUser>();

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Access;
 using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
 using Plexura.Core.Common;
+using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
@@ -61,6 +63,8 @@ public static class DependencyInjection
         services.AddSingleton<ISessionRepository, SessionRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
         services.AddSingleton<IClientGrantRepository, ClientGrantRepository>();
+        services.AddSingleton<IClientRepository, ClientRepository>();
+        services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();
@@ -71,6 +75,7 @@ public static class DependencyInjection
         services.AddSingleton<PracticeKeyService>();
         services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
         services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.AddSingleton<IClientSearchIndexer, HmacClientSearchIndexer>();
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
         services.AddSingleton<ITotpService, TotpService>();
 

@@ -88,24 +88,6 @@ public readonly record struct InvitationId(Guid Value) : ITypedId, IParsable<Inv
     }
 }
 
-/// <summary>Identifies a client (patient) of a practice.</summary>
-[JsonConverter(typeof(TypedIdJsonConverter<ClientId>))]
-public readonly record struct ClientId(Guid Value) : ITypedId, IParsable<ClientId>
-{
-    public static ClientId New() => new(Guid.CreateVersion7());
-
-    public override string ToString() => Value.ToString("D");
-
-    public static ClientId Parse(string s, IFormatProvider? provider = null) => new(Guid.Parse(s, provider));
-
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out ClientId result)
-    {
-        var ok = Guid.TryParse(s, provider, out var g);
-        result = new ClientId(g);
-        return ok;
-    }
-}
-
 /// <summary>Identifies a member's grant of access to one client.</summary>
 [JsonConverter(typeof(TypedIdJsonConverter<ClientGrantId>))]
 public readonly record struct ClientGrantId(Guid Value) : ITypedId, IParsable<ClientGrantId>

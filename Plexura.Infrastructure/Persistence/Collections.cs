@@ -1,4 +1,6 @@
 using Plexura.Core.Access;
+using Plexura.Core.Clients;
+using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
@@ -109,6 +111,32 @@ internal static class Collections
             new IndexDefinition(DocumentFields.Of(nameof(Invitation.Email)), Unique: false),
         ]);
 
+    /// <summary>The blind-index tokens of clients' names: an array index, so search is an index lookup per token.</summary>
+    public static readonly IndexDefinition ClientSearchTokenIndex =
+        new(DocumentFields.Of(nameof(Client.SearchTokens)), Unique: false, IsArray: true);
+
+    /// <summary>Clients (patients). PHI is stored only as ciphertexts; search goes through <see cref="ClientSearchTokenIndex"/>.</summary>
+    public static readonly CollectionDefinition<Client> Clients = new(
+        "clients",
+        Client.RecordType,
+        IsPracticeOwned: true,
+        c => c.Id.ToString(),
+        c => c.PracticeId,
+        c => c.Version,
+        (c, v) => c with { Version = v },
+        [ClientSearchTokenIndex]);
+
+    /// <summary>Consents, listed per client.</summary>
+    public static readonly CollectionDefinition<ClientConsent> ClientConsents = new(
+        "client_consents",
+        ClientConsent.RecordType,
+        IsPracticeOwned: true,
+        c => c.Id.ToString(),
+        c => c.PracticeId,
+        c => c.Version,
+        (c, v) => c with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(ClientConsent.ClientId)), Unique: false)]);
+
     /// <summary>
     /// Client grants. The member-and-client key is unique within the practice (one answer per member and client);
     /// the member and client indexes serve "this member's grants" and "who can see this client".
@@ -141,6 +169,8 @@ internal static class Collections
         CollectionShape.Of(Outbox),
         CollectionShape.Of(Invitations),
         CollectionShape.Of(ClientGrants),
+        CollectionShape.Of(Clients),
+        CollectionShape.Of(ClientConsents),
     ];
 }
 

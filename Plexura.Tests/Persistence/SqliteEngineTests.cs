@@ -109,6 +109,50 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_DatabaseAtVersion7_CreatesClientTablesAndTheSearchTokenTable()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        var path = Path.Combine(folder, "old.db");
+        try
+        {
+            var database = new SqliteDatabase(path);
+            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+            {
+                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 7)],
+            };
+            await old.MigrateAsync(CancellationToken.None);
+
+            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+            await check.OpenAsync();
+            Assert.Equal(3L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('clients', 'clients_searchTokens', 'client_consents')"));
+            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_client_consents_clientId'"));
+            Assert.Equal(2L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version IN (8, 9)"));
+
+            // The token lookup is an index range per token on (practice_id, value), never a scan.
+            await using var explain = check.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN SELECT doc_id FROM clients_searchTokens WHERE practice_id = 'p' AND value IN ('a', 'b') GROUP BY doc_id HAVING COUNT(*) = 2";
+            var plan = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    plan.Add(reader.GetString(3));
+                }
+            }
+
+            Assert.Contains(plan, d => d.Contains("USING PRIMARY KEY (practice_id=? AND value=?)", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, d => d.StartsWith("SCAN clients_searchTokens", StringComparison.Ordinal));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Migrate_DatabaseAtVersion5_AddsThePasswordResetTokenIndex()
     {
         var folder = TestConfiguration.NewTempFolder();

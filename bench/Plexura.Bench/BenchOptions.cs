@@ -8,6 +8,7 @@ internal enum Scenario
     Audit,
     Bcrypt,
     SignInBurst,
+    ClientSearch,
     All,
 }
 
@@ -46,6 +47,9 @@ internal sealed record BenchOptions(
         Think: 50,
         SignInPerMinute: 10_000_000);
 
+    /// <summary>client-search: clients seeded into the searched practice (a tenth as many go into a second one).</summary>
+    public int Clients { get; init; } = 10_000;
+
     public bool Runs(Scenario scenario) => Scenario == scenario || Scenario == Scenario.All;
 
     public static BenchOptions Parse(string[] args)
@@ -77,6 +81,7 @@ internal sealed record BenchOptions(
                 "--duration" => options with { Duration = Positive(name, text) },
                 "--think-ms" => options with { Think = NotNegative(name, text) },
                 "--sign-in-per-minute" => options with { SignInPerMinute = Positive(name, text) },
+                "--clients" => options with { Clients = Positive(name, text) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
@@ -89,6 +94,7 @@ internal sealed record BenchOptions(
         "audit" => Scenario.Audit,
         "bcrypt" => Scenario.Bcrypt,
         "signin-burst" => Scenario.SignInBurst,
+        "client-search" => Scenario.ClientSearch,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -104,7 +110,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -117,5 +123,7 @@ internal sealed record BenchOptions(
         "  --duration            seconds of the baseline and of each burst (default 15)\n" +
         "  --attackers           concurrent attackers of each burst, comma-separated (default 16,64,128)\n" +
         "  --think-ms            pause of each signed-in client between requests (default 50)\n" +
-        "  --sign-in-per-minute  per-IP sign-in limit of the main run (default 10000000; a last run uses the app's default)";
+        "  --sign-in-per-minute  per-IP sign-in limit of the main run (default 10000000; a last run uses the app's default)\n" +
+        "client-search:\n" +
+        "  --clients             clients seeded into the searched practice (default 10000)";
 }

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core;
 using Plexura.Core.Auditing;
+using Plexura.Core.Security;
+using Plexura.Core.Practices;
+using Plexura.Core.Clients;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
 
@@ -38,6 +41,11 @@ internal static class BenchProgram
             await RunAuditAsync(options);
         }
 
+        if (options.Runs(Scenario.ClientSearch))
+        {
+            await RunClientSearchAsync(options);
+        }
+
         if (options.Runs(Scenario.Bcrypt))
         {
             Console.WriteLine("== bcrypt: the real BcryptPasswordHasher ==");
@@ -63,7 +71,43 @@ internal static class BenchProgram
         return 0;
     }
 
-    private static async Task RunAuditAsync(BenchOptions options)
+    private static Task RunAuditAsync(BenchOptions options) => WithSqliteAsync(async (provider, databasePath) =>
+    {
+        var runner = new AuditBenchmarks(
+            provider.GetRequiredService<IAuditLog>(),
+            provider.GetRequiredService<AuditChainVerifier>(),
+            options);
+
+        Console.WriteLine("== audit: the audit log ==");
+        Console.WriteLine($"Database: {databasePath} (WAL, synchronous=NORMAL)");
+        Console.WriteLine($"Options: events={options.Events:N0} writers={options.Writers} verify-events={options.VerifyEvents:N0} warmup={options.Warmup:N0}");
+        Console.WriteLine();
+
+        var results = await runner.RunAllAsync();
+
+        Console.WriteLine();
+        Console.WriteLine($"Summary ({Environment.ProcessorCount} cores, database {new FileInfo(databasePath).Length / 1024.0 / 1024.0:N1} MiB + WAL)");
+        ResultTable.Print(results);
+        Console.WriteLine();
+    });
+
+    private static Task RunClientSearchAsync(BenchOptions options) => WithSqliteAsync(async (provider, databasePath) =>
+    {
+        Console.WriteLine("== client-search: name search over encrypted clients ==");
+        Console.WriteLine($"Database: {databasePath} (WAL, synchronous=NORMAL); page size 25, every returned client decrypted");
+        var search = new ClientSearchBenchmarks(
+            provider.GetRequiredService<IClientRepository>(),
+            provider.GetRequiredService<ClientProtector>(),
+            provider.GetRequiredService<IClientSearchIndexer>(),
+            provider.GetRequiredService<IPracticeRepository>(),
+            provider.GetRequiredService<IPracticeKeyService>(),
+            options);
+        await search.RunAsync(CancellationToken.None);
+        Console.WriteLine();
+    });
+
+    /// <summary>Runs <paramref name="run"/> on the app's real services over a fresh SQLite file, deleted afterwards.</summary>
+    private static async Task WithSqliteAsync(Func<ServiceProvider, string, Task> run)
     {
         var folder = Directory.CreateTempSubdirectory("plexura-bench-");
         var databasePath = Path.Combine(folder.FullName, "bench.db");
@@ -85,22 +129,7 @@ internal static class BenchProgram
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
             await provider.GetRequiredService<IStorageEngine>().InitializeAsync(CancellationToken.None);
-            var runner = new AuditBenchmarks(
-                provider.GetRequiredService<IAuditLog>(),
-                provider.GetRequiredService<AuditChainVerifier>(),
-                options);
-
-            Console.WriteLine("== audit: the audit log ==");
-            Console.WriteLine($"Database: {databasePath} (WAL, synchronous=NORMAL)");
-            Console.WriteLine($"Options: events={options.Events:N0} writers={options.Writers} verify-events={options.VerifyEvents:N0} warmup={options.Warmup:N0}");
-            Console.WriteLine();
-
-            var results = await runner.RunAllAsync();
-
-            Console.WriteLine();
-            Console.WriteLine($"Summary ({Environment.ProcessorCount} cores, database {new FileInfo(databasePath).Length / 1024.0 / 1024.0:N1} MiB + WAL)");
-            ResultTable.Print(results);
-            Console.WriteLine();
+            await run(provider, databasePath);
         }
         finally
         {

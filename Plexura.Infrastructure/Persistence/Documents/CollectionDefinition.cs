@@ -11,7 +11,12 @@ namespace Plexura.Infrastructure.Persistence.Documents;
 /// <param name="CrossPracticeLookup">
 /// Also index the field on its own, for the few lookups that deliberately span practices (a user's memberships).
 /// </param>
-public sealed record IndexDefinition(string Field, bool Unique, bool CrossPracticeLookup = false);
+/// <param name="IsArray">
+/// The field holds an array of strings and the index is on its elements (a MongoDB multikey index; a SQLite side
+/// table of (practice, value, document) rows kept in the same transaction as the document). Queried with
+/// <see cref="DocumentPageQuery.ContainsAll"/>. Practice-owned collections only, never unique.
+/// </param>
+public sealed record IndexDefinition(string Field, bool Unique, bool CrossPracticeLookup = false, bool IsArray = false);
 
 /// <summary>
 /// Describes how one record type is stored, once, for every engine: the collection (SQLite table, MongoDB

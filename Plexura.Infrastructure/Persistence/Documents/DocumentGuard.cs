@@ -36,10 +36,31 @@ internal static class DocumentGuard
     public static void EnsureIndexed<T>(CollectionDefinition<T> definition, string field)
         where T : class
     {
-        if (!definition.Indexes.Any(i => i.Field == field))
+        if (!definition.Indexes.Any(i => i.Field == field && !i.IsArray))
         {
-            throw new InvalidOperationException($"{definition.Name}.{field} is not indexed; add an index before querying it.");
+            // An array index is queried with FindPageAsync: equality on an array means different things per engine.
+            throw new InvalidOperationException($"{definition.Name}.{field} is not indexed as a single value; add an index before querying it.");
         }
+    }
+
+    /// <summary>The query's limit is sane and its array filter is on an array index; returns the distinct values.</summary>
+    public static IReadOnlyList<string> CheckPage<T>(CollectionDefinition<T> definition, DocumentPageQuery query)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000);
+        if (query.ArrayField is null)
+        {
+            return [];
+        }
+
+        if (!definition.Indexes.Any(i => i.Field == query.ArrayField && i.IsArray))
+        {
+            throw new InvalidOperationException($"{definition.Name}.{query.ArrayField} is not an array index.");
+        }
+
+        return [.. query.ContainsAll.Distinct(StringComparer.Ordinal)];
     }
 
     public static void EnsureCrossPracticeIndexed<T>(CollectionDefinition<T> definition, string field)

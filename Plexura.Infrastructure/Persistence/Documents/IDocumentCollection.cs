@@ -37,6 +37,9 @@ public interface IDocumentCollection<T>
     /// <summary>Documents in scope, optionally where an indexed field equals a value, oldest first.</summary>
     Task<IReadOnlyList<T>> FindManyAsync(DocumentScope scope, string? field, string? value, CancellationToken ct);
 
+    /// <summary>One page of documents in scope, in id order, filtered as <paramref name="query"/> says.</summary>
+    Task<IReadOnlyList<T>> FindPageAsync(DocumentScope scope, DocumentPageQuery query, CancellationToken ct);
+
     /// <summary>Documents of every practice whose field equals the value; only on indexes marked for it.</summary>
     Task<IReadOnlyList<T>> FindAcrossPracticesAsync(string field, string value, CancellationToken ct);
 
@@ -48,4 +51,25 @@ public interface IDocumentCollection<T>
 
     /// <summary>Deletes the document if its stored version is <paramref name="expectedVersion"/>.</summary>
     Task DeleteAsync(DocumentScope scope, string id, long expectedVersion, CancellationToken ct);
+}
+
+/// <summary>A page of a collection in id order, with the filters both engines can run from an index.</summary>
+/// <param name="Limit">The most documents returned (1 to 1000).</param>
+/// <remarks>
+/// An <see cref="ArrayField"/> with no <see cref="ContainsAll"/> values matches nothing: a filter is never skipped
+/// because its input is empty.
+/// </remarks>
+public sealed record DocumentPageQuery(int Limit)
+{
+    /// <summary>Only documents with an id greater than this one (the last id of the previous page).</summary>
+    public string? AfterId { get; init; }
+
+    /// <summary>An array index (<see cref="IndexDefinition.IsArray"/>) whose elements must include every <see cref="ContainsAll"/> value.</summary>
+    public string? ArrayField { get; init; }
+
+    /// <summary>The values the array field must all contain.</summary>
+    public IReadOnlyList<string> ContainsAll { get; init; } = [];
+
+    /// <summary>Only documents where this top-level field is null or absent (for example "not archived").</summary>
+    public string? NullField { get; init; }
 }

@@ -75,6 +75,17 @@ internal sealed class MongoDocumentCollection<T>(IMongoDatabase database, MongoS
         return value is null ? [] : await QueryAsync(MongoFilters.ByField(scopeValue, field, value), limit: null, ct);
     }
 
+    public async Task<IReadOnlyList<T>> FindPageAsync(DocumentScope scope, DocumentPageQuery query, CancellationToken ct)
+    {
+        var values = DocumentGuard.CheckPage(def, query);
+        if (query.ArrayField is not null && values.Count == 0)
+        {
+            return [];
+        }
+
+        return await QueryAsync(MongoFilters.Page(ScopeValue(scope), query, values), query.Limit, ct);
+    }
+
     public async Task<IReadOnlyList<T>> FindAcrossPracticesAsync(string field, string value, CancellationToken ct)
     {
         DocumentGuard.EnsureCrossPracticeIndexed(def, field);
@@ -178,6 +189,29 @@ internal static class MongoFilters
         { MongoFields.PracticeId, MongoFields.ScopeValue(practice) },
         { MongoFields.Version, new BsonInt64(version) },
     };
+
+    /// <summary>A page query: the array index's elements must include every value ($all walks the multikey index).</summary>
+    /// <remarks>A null field matches null and absent, as SQLite's <c>json_extract(...) IS NULL</c>.</remarks>
+    public static BsonDocument Page(string? practice, DocumentPageQuery query, IReadOnlyList<string> values)
+    {
+        var filter = InScope(practice);
+        if (query.ArrayField is { } field)
+        {
+            filter.Add(field, new BsonDocument("$all", new BsonArray(values)));
+        }
+
+        if (query.NullField is { } nullField)
+        {
+            filter.Add(nullField, BsonNull.Value);
+        }
+
+        if (query.AfterId is { } after)
+        {
+            filter.Add(MongoFields.Id, new BsonDocument("$gt", after));
+        }
+
+        return filter;
+    }
 
     public static BsonDocument ByField(string? practice, string field, string value) => new()
     {

@@ -58,8 +58,9 @@ internal static class SqliteMigrations
             CreateIndexAsync(c, t, Collections.Users, Collections.UserPasswordResetTokenIndex, ifNotExists: true)),
 
         new(7, "invitations", (c, t) => CreateCollectionAsync(c, t, Collections.Invitations)),
+        new(8, "clients with their name search tokens", (c, t) => CreateCollectionAsync(c, t, Collections.Clients)),
+        new(9, "client consents", (c, t) => CreateCollectionAsync(c, t, Collections.ClientConsents)),
 
-        // Versions 8 and 9 belong to the client records being built alongside; 10 depends on neither of them.
         new(10, "client grants", (c, t) => CreateCollectionAsync(c, t, Collections.ClientGrants)),
     ];
 
@@ -97,10 +98,35 @@ internal static class SqliteMigrations
     }
 
     /// <summary>Creates one index of a collection as its definition describes it.</summary>
+    /// <remarks>
+    /// An array index is a side table keyed (practice_id, value, doc_id): a lookup by value reads only that practice's
+    /// rows, and deleting the document deletes its rows with it (the foreign key cascades).
+    /// </remarks>
     public static async Task CreateIndexAsync<T>(SqliteConnection c, SqliteTransaction t, CollectionDefinition<T> def, IndexDefinition index, bool ifNotExists)
         where T : class
     {
         var table = SqliteNames.Table(def);
+        if (index.IsArray)
+        {
+            if (!def.IsPracticeOwned || index.Unique || index.CrossPracticeLookup)
+            {
+                throw new InvalidOperationException($"{def.Name}.{index.Field}: array indexes are per practice and never unique.");
+            }
+
+            var side = SqliteNames.ArrayTable(def, index);
+            var ifMissing = ifNotExists ? "IF NOT EXISTS " : string.Empty;
+            await ExecuteAsync(c, t, $"""
+                CREATE TABLE {ifMissing}{side} (
+                    practice_id TEXT NOT NULL,
+                    value       TEXT NOT NULL,
+                    doc_id      TEXT NOT NULL REFERENCES {table}(id) ON DELETE CASCADE,
+                    PRIMARY KEY (practice_id, value, doc_id)
+                ) WITHOUT ROWID, STRICT;
+                CREATE INDEX {ifMissing}ix_{side}_doc ON {side} (doc_id);
+                """);
+            return;
+        }
+
         var name = SqliteNames.Index(def, index);
         var unique = index.Unique ? "UNIQUE " : string.Empty;
         var practice = def.IsPracticeOwned ? "practice_id, " : string.Empty;

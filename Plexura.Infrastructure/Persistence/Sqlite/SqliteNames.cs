@@ -12,6 +12,10 @@ internal static partial class SqliteNames
     public static string Index<T>(CollectionDefinition<T> def, IndexDefinition index)
         where T : class => $"{(index.Unique ? "ux" : "ix")}_{Safe(def.Name)}_{Safe(index.Field)}";
 
+    /// <summary>The side table holding the elements of an array index: (practice_id, value, doc_id).</summary>
+    public static string ArrayTable<T>(CollectionDefinition<T> def, IndexDefinition index)
+        where T : class => Safe($"{Safe(def.Name)}_{Safe(index.Field)}");
+
     /// <summary>The expression an index is built on; queries use exactly this text so SQLite picks the index.</summary>
     public static string FieldExpression(string field) => $"json_extract(doc, '$.{Safe(field)}')";
 

@@ -48,6 +48,36 @@ public sealed class MongoIndexesTests
     }
 
     [Fact]
+    public void For_Clients_SearchTokensIndexIsPracticeLedAndNotUnique()
+    {
+        var specs = MongoIndexes.For(CollectionShape.Of(Collections.Clients));
+
+        // An array field makes this a multikey index: $all on the tokens walks it within one practice.
+        Assert.Collection(
+            specs,
+            s => AssertSpec(s, "ix_clients_practice", new BsonDocument { { "practiceId", 1 }, { "_id", 1 } }, unique: false),
+            s => AssertSpec(s, "ix_clients_searchTokens", new BsonDocument { { "practiceId", 1 }, { "searchTokens", 1 } }, unique: false));
+    }
+
+    [Fact]
+    public void PageFilter_SearchWithoutArchivedAfterAnId_LeadsWithThePracticeAndNeedsAllTokens()
+    {
+        var query = new DocumentPageQuery(25) { ArrayField = "searchTokens", ContainsAll = ["a", "b"], NullField = "archivedAt", AfterId = "id-1" };
+
+        var filter = MongoFilters.Page("p-1", query, ["a", "b"]);
+
+        Assert.Equal(
+            new BsonDocument
+            {
+                { "practiceId", "p-1" },
+                { "searchTokens", new BsonDocument("$all", new BsonArray { "a", "b" }) },
+                { "archivedAt", BsonNull.Value },
+                { "_id", new BsonDocument("$gt", "id-1") },
+            },
+            filter);
+    }
+
+    [Fact]
     public void For_Users_GlobalCollection_IndexesFieldAlone()
     {
         var specs = MongoIndexes.For(CollectionShape.Of(Collections.Users));

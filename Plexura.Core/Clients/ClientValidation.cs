@@ -1,0 +1,72 @@
+using Plexura.Core.Common;
+
+namespace Plexura.Core.Clients;
+
+/// <summary>The rules for a client's details, and their normalized form.</summary>
+/// <remarks>Messages name the field and the rule, never the value: they are shown, and may be logged.</remarks>
+public static class ClientValidation
+{
+    /// <summary>The longest name accepted, in characters after trimming.</summary>
+    public const int NameMaxLength = 200;
+
+    /// <summary>The longest pronouns accepted.</summary>
+    public const int PronounsMaxLength = 40;
+
+    /// <summary>The longest external record number accepted.</summary>
+    public const int ExternalRecordNumberMaxLength = 64;
+
+    /// <summary>The earliest date of birth accepted.</summary>
+    public static readonly DateOnly EarliestDateOfBirth = new(1900, 1, 1);
+
+    /// <summary>The details trimmed (empty optional fields become null), or <see cref="ValidationFailedException"/>.</summary>
+    /// <param name="details">What was entered.</param>
+    /// <param name="today">Today in the practice's calendar; a date of birth after it is refused.</param>
+    public static ClientDetails Validate(ClientDetails details, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var name = (details.Name ?? string.Empty).Trim();
+        if (name.Length == 0)
+        {
+            throw new ValidationFailedException("Enter the client's name.");
+        }
+
+        if (name.Length > NameMaxLength)
+        {
+            throw new ValidationFailedException($"The client's name can be at most {NameMaxLength} characters.");
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            throw new ValidationFailedException("The client's name contains characters that are not allowed.");
+        }
+
+        if (details.DateOfBirth > today)
+        {
+            throw new ValidationFailedException("The date of birth cannot be in the future.");
+        }
+
+        if (details.DateOfBirth < EarliestDateOfBirth)
+        {
+            throw new ValidationFailedException("The date of birth cannot be before 1900.");
+        }
+
+        var pronouns = Optional(details.Pronouns);
+        if (pronouns is not null && (pronouns.Length > PronounsMaxLength || pronouns.Any(char.IsControl)))
+        {
+            throw new ValidationFailedException($"Pronouns can be at most {PronounsMaxLength} characters, without control characters.");
+        }
+
+        var number = Optional(details.ExternalRecordNumber);
+        if (number is not null && (number.Length > ExternalRecordNumberMaxLength || !number.All(IsRecordNumberChar)))
+        {
+            throw new ValidationFailedException(
+                $"The external record number can be at most {ExternalRecordNumberMaxLength} characters of letters, digits and - _ . /");
+        }
+
+        return new ClientDetails(name, details.DateOfBirth, pronouns, number);
+    }
+
+    private static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool IsRecordNumberChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/';
+}

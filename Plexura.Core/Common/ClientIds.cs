@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+
+namespace Plexura.Core.Common;
+
+/// <summary>Identifies a client (a patient) of a practice.</summary>
+/// <remarks>
+/// Version 7 GUIDs: their text sorts by creation time, so listing a practice's clients in id order lists them
+/// oldest first without a second index. An id says nothing about the person and is safe in URLs and logs.
+/// </remarks>
+[JsonConverter(typeof(TypedIdJsonConverter<ClientId>))]
+public readonly record struct ClientId(Guid Value) : ITypedId, IParsable<ClientId>
+{
+    public static ClientId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString("D");
+
+    public static ClientId Parse(string s, IFormatProvider? provider = null) => new(Guid.Parse(s, provider));
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out ClientId result)
+    {
+        var ok = Guid.TryParse(s, provider, out var g);
+        result = new ClientId(g);
+        return ok;
+    }
+}
+
+/// <summary>Identifies one documented consent of a client.</summary>
+[JsonConverter(typeof(TypedIdJsonConverter<ClientConsentId>))]
+public readonly record struct ClientConsentId(Guid Value) : ITypedId, IParsable<ClientConsentId>
+{
+    public static ClientConsentId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString("D");
+
+    public static ClientConsentId Parse(string s, IFormatProvider? provider = null) => new(Guid.Parse(s, provider));
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out ClientConsentId result)
+    {
+        var ok = Guid.TryParse(s, provider, out var g);
+        result = new ClientConsentId(g);
+        return ok;
+    }
+}
