@@ -98,7 +98,7 @@ public static class DependencyInjection
 
         // Client access. Until client records register their own directory, no client exists: every client access
         // fails closed. A later registration (Infrastructure) replaces this one.
-        services.TryAddSingleton<IClientDirectory, NoClientDirectory>();
+        services.TryAddSingleton<IClientDirectory, StoredClientDirectory>();
         services.AddScoped<ClientAccessGate>();
         services.AddScoped<AccessTargets>();
         services.AddScoped<SetMemberScopeHandler>();

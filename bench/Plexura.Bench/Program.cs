@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core;
 using Plexura.Core.Auditing;
-using Plexura.Core.Security;
-using Plexura.Core.Practices;
 using Plexura.Core.Clients;
+using Plexura.Core.Practices;
+using Plexura.Core.Security;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
 
