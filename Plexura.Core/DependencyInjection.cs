@@ -7,6 +7,8 @@ using Plexura.Core.Access.RevokeClientAccess;
 using Plexura.Core.Access.SetMemberScope;
 using Plexura.Core.Auditing;
 using Plexura.Core.Clients;
+using Plexura.Core.Clients.CreateClient;
+using Plexura.Core.Clients.GetClient;
 using Plexura.Core.Consent;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
@@ -99,6 +101,8 @@ public static class DependencyInjection
         // Client access. Until client records register their own directory, no client exists: every client access
         // fails closed. A later registration (Infrastructure) replaces this one.
         services.TryAddSingleton<IClientDirectory, StoredClientDirectory>();
+        services.AddScoped<CreateClientHandler>();
+        services.AddScoped<GetClientHandler>();
         services.AddScoped<ClientAccessGate>();
         services.AddScoped<AccessTargets>();
         services.AddScoped<SetMemberScopeHandler>();

@@ -163,6 +163,25 @@ public static class ClientAuthorization
         return decision.IsAllowed || decision.Code != "role" ? decision : PracticeDecision.Deny("role", NotAnAccessManagerMessage);
     }
 
+    /// <summary>Shown when a compliance member tries to add a client.</summary>
+    public const string CannotCreateClientsMessage = "Compliance staff see the audit log, not clinical records, and cannot add clients.";
+
+    /// <summary>Whether the actor may add a client to the practice.</summary>
+    /// <remarks>
+    /// Owners, admins and clinicians (a clinician then holds view and edit on it as its creator); compliance staff do
+    /// not handle clinical content. The practice gate (verified email, the practice's MFA requirement) comes first.
+    /// </remarks>
+    public static PracticeDecision CanCreateClient(PracticeActor actor)
+    {
+        var practice = PracticePolicy.MayReachPracticeData(actor);
+        if (!practice.IsAllowed)
+        {
+            return practice;
+        }
+
+        return actor.Role == PracticeRole.Compliance ? PracticeDecision.Deny("role", CannotCreateClientsMessage) : PracticeDecision.Allowed;
+    }
+
     /// <summary>Whether the actor may read the audit log and its metadata.</summary>
     /// <remarks>Owners, admins and compliance staff; clinicians see their own clients, not who did what across the practice.</remarks>
     public static PracticeDecision CanSeeAuditLog(PracticeActor actor)

@@ -4,7 +4,6 @@ using Plexura.Core.Common;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices.Access;
-using Plexura.Core.Users;
 using Plexura.Tests.Fakes;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Practices;
@@ -15,16 +14,6 @@ namespace Plexura.Tests.Unit.Access;
 public abstract class AccessUseCaseTestBase(SqliteStorageFixture fixture) : PracticeUseCaseTestBase(fixture)
 {
     protected InMemoryClientDirectory Clients { get; } = new();
-
-    /// <summary>A new practice whose owner has a second factor and a verified email, as client access requires.</summary>
-    protected async Task<Member> NewVerifiedPracticeAsync()
-    {
-        var owner = await NewPracticeAsync();
-        var users = Fixture.Get<IUserRepository>();
-        var user = await users.GetAsync(owner.UserId, Ct);
-        await users.UpdateAsync(user! with { EmailVerifiedAt = Now }, Ct);
-        return owner;
-    }
 
     /// <summary>A client of the member's practice, created by <paramref name="createdBy"/> (someone else by default).</summary>
     protected ClientAccessFacts NewClient(PracticeId practiceId, UserId? createdBy = null, bool restricted = false, bool part2 = false, bool consent = false, bool archived = false) =>

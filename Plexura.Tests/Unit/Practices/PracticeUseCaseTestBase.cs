@@ -29,6 +29,16 @@ public abstract class PracticeUseCaseTestBase(SqliteStorageFixture fixture) : Id
         return new Member(result.PracticeId, result.UserId, User.NormalizeEmail(email), PracticeRole.Owner, result.MembershipId);
     }
 
+    /// <summary>A new practice whose owner has a second factor and a verified email, as client access requires.</summary>
+    protected async Task<Member> NewVerifiedPracticeAsync()
+    {
+        var owner = await NewPracticeAsync();
+        var users = Fixture.Get<IUserRepository>();
+        var user = await users.GetAsync(owner.UserId, Ct);
+        await users.UpdateAsync(user! with { EmailVerifiedAt = Now }, Ct);
+        return owner;
+    }
+
     /// <summary>A new account with <paramref name="role"/> in the practice, written straight to storage.</summary>
     protected async Task<Member> AddMemberAsync(PracticeId practiceId, PracticeRole role, bool hasMfa = true, string? email = null)
     {

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Plexura.Core.Access;
+using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
+using Plexura.Core.Clients.CreateClient;
+using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Common;
+using Plexura.Core.Identity;
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices.Access;
+using Plexura.Tests.Persistence;
+using Plexura.Tests.Unit.Practices;
+
+namespace Plexura.Tests.Unit.Clients;
+
+/// <summary>Creating and opening clients on the real storage, access gate and audit log.</summary>
+public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeUseCaseTestBase(fixture)
+{
+    private static readonly ClientDetails Dana = new("Dana Reyes", new DateOnly(1990, 4, 2), "she/her");
+
+    [Fact]
+    public async Task CreateClient_Clinician_StoresItEncryptedAuditsWithoutPhiAndCanOpenIt()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+
+        var id = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana, IsRestricted: true), ClientInfo.Unknown, Ct);
+        var view = await Acting<GetClientHandler>(clinician).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct);
+
+        Assert.Equal(Dana, view.Details);
+        Assert.True(view.IsRestricted);
+        var stored = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, id, Ct);
+        Assert.DoesNotContain("Dana", stored!.ProtectedName, StringComparison.Ordinal);
+        var created = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.TargetType == "client");
+        Assert.Equal(id.ToString(), created.ClientId);
+        var viewed = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed));
+        Assert.Equal(AuditResult.Success, viewed.Result);
+        Assert.All(await AuditAsync(owner.PracticeId), e => Assert.DoesNotContain("Dana", string.Join(' ', e.Details.Values), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateClient_Compliance_IsDeniedAuditedAndStoresNothing()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
+
+        var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
+            Acting<CreateClientHandler>(compliance).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct));
+
+        Assert.Equal(ClientAuthorization.CannotCreateClientsMessage, error.Message);
+        Assert.Contains(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.Result == AuditResult.Denied);
+        Assert.Empty(await Fixture.Get<IClientRepository>().ListAsync(owner.PracticeId, null, includeArchived: true, 10, Ct));
+    }
+
+    [Fact]
+    public async Task GetClient_ClinicianWithoutAGrant_IsDeniedAndAuditedAsDenied()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var other = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<GetClientHandler>(other).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct));
+
+        var denied = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed));
+        Assert.Equal((AuditResult.Denied, id.ToString()), (denied.Result, denied.ClientId));
+    }
+
+    [Fact]
+    public async Task GetClient_AnotherPracticesClient_IsNotFound()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var stranger = await NewVerifiedPracticeAsync();
+
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => Acting<GetClientHandler>(stranger).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct));
+    }
+
+    [Fact]
+    public async Task CreateClient_OverLongName_IsRefusedWithoutEchoingIt()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var name = new string('x', 500);
+
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = name }), ClientInfo.Unknown, Ct));
+
+        Assert.DoesNotContain(name, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Fixture.Get<IClientRepository>().ListAsync(owner.PracticeId, null, includeArchived: true, 10, Ct));
+    }
+
+    /// <summary>A handler acting as <paramref name="member"/>, with the real gates and client directory.</summary>
+    private T Acting<T>(Member member)
+        where T : class
+    {
+        ICurrentUser me = new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId);
+        var services = Fixture.Services.CreateScope().ServiceProvider;
+        var loader = ActivatorUtilities.CreateInstance<PracticeActorLoader>(services, me);
+        var gate = ActivatorUtilities.CreateInstance<PracticeAccessGate>(services, loader, me);
+        var clientGate = ActivatorUtilities.CreateInstance<ClientAccessGate>(services, loader, me);
+        return typeof(T) == typeof(GetClientHandler)
+            ? ActivatorUtilities.CreateInstance<T>(services, clientGate)
+            : ActivatorUtilities.CreateInstance<T>(services, gate);
+    }
+}
