@@ -43,8 +43,16 @@ public sealed class SessionRevalidatingAuthenticationStateProvider(
             return false;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var check = await scope.ServiceProvider.GetRequiredService<SessionValidator>().ValidateAsync(claims, cancellationToken);
-        return check.IsValid;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var check = await scope.ServiceProvider.GetRequiredService<SessionValidator>().ValidateAsync(claims, cancellationToken);
+            return check.IsValid;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is shutting down under an open page: fail closed without logging a fault.
+            return false;
+        }
     }
 }
