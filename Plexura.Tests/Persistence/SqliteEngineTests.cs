@@ -46,145 +46,65 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Migrate_DatabaseAtVersion4_AddsTheEmailVerificationTokenIndex()
-    {
-        var folder = TestConfiguration.NewTempFolder();
-        var path = Path.Combine(folder, "old.db");
-        try
-        {
-            var database = new SqliteDatabase(path);
-            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+    public Task Migrate_DatabaseAtVersion4_AddsTheEmailVerificationTokenIndex() =>
+        UpgradeFromAsync(
+            4,
+            // A version-4 database was made before the index joined the users definition.
+            connection => ExecuteAsync(connection, "DROP INDEX ix_users_emailVerificationTokenHash"),
+            async check =>
             {
-                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 4)],
-            };
-            await old.MigrateAsync(CancellationToken.None);
-            await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                // A version-4 database was made before the index joined the users definition.
-                await connection.OpenAsync();
-                await ExecuteAsync(connection, "DROP INDEX ix_users_emailVerificationTokenHash");
-            }
-
-            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
-
-            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
-            await check.OpenAsync();
-            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_users_emailVerificationTokenHash'"));
-            Assert.Equal((long)SqliteMigrations.All.Max(m => m.Version), await ScalarAsync(check, "SELECT MAX(version) FROM schema_migrations"));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_users_emailVerificationTokenHash'"));
+                Assert.Equal((long)SqliteMigrations.All.Max(m => m.Version), await ScalarAsync(check, "SELECT MAX(version) FROM schema_migrations"));
+            });
 
     [Fact]
-    public async Task Migrate_DatabaseAtVersion5_CreatesTheInvitationsTableWithItsIndexes()
-    {
-        var folder = TestConfiguration.NewTempFolder();
-        var path = Path.Combine(folder, "old.db");
-        try
-        {
-            var database = new SqliteDatabase(path);
-            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+    public Task Migrate_DatabaseAtVersion5_CreatesTheInvitationsTableWithItsIndexes() =>
+        UpgradeFromAsync(
+            5, beforeUpgrade: null,
+            async check =>
             {
-                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 5)],
-            };
-            await old.MigrateAsync(CancellationToken.None);
-
-            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
-
-            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
-            await check.OpenAsync();
-            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'invitations'"));
-            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_invitations_tokenHash_all'"));
-            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version = 7"));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'invitations'"));
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_invitations_tokenHash_all'"));
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version = 7"));
+            });
 
     [Fact]
-    public async Task Migrate_DatabaseAtVersion7_CreatesClientTablesAndTheSearchTokenTable()
-    {
-        var folder = TestConfiguration.NewTempFolder();
-        var path = Path.Combine(folder, "old.db");
-        try
-        {
-            var database = new SqliteDatabase(path);
-            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+    public Task Migrate_DatabaseAtVersion7_CreatesClientTablesAndTheSearchTokenTable() =>
+        UpgradeFromAsync(
+            7, beforeUpgrade: null,
+            async check =>
             {
-                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 7)],
-            };
-            await old.MigrateAsync(CancellationToken.None);
+                Assert.Equal(3L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('clients', 'clients_searchTokens', 'client_consents')"));
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_client_consents_clientId'"));
+                Assert.Equal(2L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version IN (8, 9)"));
 
-            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
-
-            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
-            await check.OpenAsync();
-            Assert.Equal(3L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('clients', 'clients_searchTokens', 'client_consents')"));
-            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_client_consents_clientId'"));
-            Assert.Equal(2L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version IN (8, 9)"));
-
-            // The token lookup is an index range per token on (practice_id, value), never a scan.
-            await using var explain = check.CreateCommand();
-            explain.CommandText = "EXPLAIN QUERY PLAN SELECT doc_id FROM clients_searchTokens WHERE practice_id = 'p' AND value IN ('a', 'b') GROUP BY doc_id HAVING COUNT(*) = 2";
-            var plan = new List<string>();
-            await using (var reader = await explain.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
+                // The token lookup is an index range per token on (practice_id, value), never a scan.
+                await using var explain = check.CreateCommand();
+                explain.CommandText = "EXPLAIN QUERY PLAN SELECT doc_id FROM clients_searchTokens WHERE practice_id = 'p' AND value IN ('a', 'b') GROUP BY doc_id HAVING COUNT(*) = 2";
+                var plan = new List<string>();
+                await using (var reader = await explain.ExecuteReaderAsync())
                 {
-                    plan.Add(reader.GetString(3));
+                    while (await reader.ReadAsync())
+                    {
+                        plan.Add(reader.GetString(3));
+                    }
                 }
-            }
 
-            Assert.Contains(plan, d => d.Contains("USING PRIMARY KEY (practice_id=? AND value=?)", StringComparison.Ordinal));
-            Assert.DoesNotContain(plan, d => d.StartsWith("SCAN clients_searchTokens", StringComparison.Ordinal));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+                Assert.Contains(plan, d => d.Contains("USING PRIMARY KEY (practice_id=? AND value=?)", StringComparison.Ordinal));
+                Assert.DoesNotContain(plan, d => d.StartsWith("SCAN clients_searchTokens", StringComparison.Ordinal));
+            });
 
     [Fact]
-    public async Task Migrate_DatabaseAtVersion5_AddsThePasswordResetTokenIndex()
-    {
-        var folder = TestConfiguration.NewTempFolder();
-        var path = Path.Combine(folder, "old.db");
-        try
-        {
-            var database = new SqliteDatabase(path);
-            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+    public Task Migrate_DatabaseAtVersion5_AddsThePasswordResetTokenIndex() =>
+        UpgradeFromAsync(
+            5,
+            // A version-5 database was made before the index joined the users definition.
+            connection => ExecuteAsync(connection, "DROP INDEX ix_users_passwordResetTokenHash"),
+            async check =>
             {
-                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= 5)],
-            };
-            await old.MigrateAsync(CancellationToken.None);
-            await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                // A version-5 database was made before the index joined the users definition.
-                await connection.OpenAsync();
-                await ExecuteAsync(connection, "DROP INDEX ix_users_passwordResetTokenHash");
-            }
-
-            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
-
-            await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
-            await check.OpenAsync();
-            Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_users_passwordResetTokenHash'"));
-            Assert.True(await ScalarAsync(check, "SELECT MAX(version) FROM schema_migrations") is long version && version >= 6);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_users_passwordResetTokenHash'"));
+                Assert.True(await ScalarAsync(check, "SELECT MAX(version) FROM schema_migrations") is long version && version >= 6);
+            });
 
     [Fact]
     public async Task Migrate_DatabaseFromANewerApp_RefusesToStart()
@@ -224,5 +144,38 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Makes a database at <paramref name="version"/>, lets <paramref name="beforeUpgrade"/> shape it as an old app left it, upgrades it, then checks it.</summary>
+    private static async Task UpgradeFromAsync(int version, Func<SqliteConnection, Task>? beforeUpgrade, Func<SqliteConnection, Task> check)
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        var path = Path.Combine(folder, "old.db");
+        try
+        {
+            var database = new SqliteDatabase(path);
+            var old = new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance)
+            {
+                Migrations = [.. SqliteMigrations.All.Where(m => m.Version <= version)],
+            };
+            await old.MigrateAsync(CancellationToken.None);
+            if (beforeUpgrade is not null)
+            {
+                await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+                await connection.OpenAsync();
+                await beforeUpgrade(connection);
+            }
+
+            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+            await using var upgraded = new SqliteConnection($"Data Source={path};Pooling=False");
+            await upgraded.OpenAsync();
+            await check(upgraded);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

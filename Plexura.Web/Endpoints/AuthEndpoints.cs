@@ -58,21 +58,11 @@ public static class AuthEndpoints
         group.MapPost("/auth/token", IssueTokenAsync)
             .WithName("IssueToken")
             .WithSummary("Signs in with email and password and returns a 120-minute Bearer token.")
-            .AllowAnonymous()
-            .RequireRateLimiting(RateLimits.SignIn)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .AsSignInStep();
         group.MapPost("/auth/token/mfa", CompleteMfaAsync)
             .WithName("IssueTokenWithSecondFactor")
             .WithSummary("Completes a sign-in that needs a second factor: the challenge from the password step and a code.")
-            .AllowAnonymous()
-            .RequireRateLimiting(RateLimits.SignIn)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .AsSignInStep();
         group.MapPost("/auth/sign-out", SignOutApiAsync)
             .WithName("SignOut")
             .WithSummary("Revokes the session of the presented token.")
@@ -83,6 +73,16 @@ public static class AuthEndpoints
             .RequireAuthorization(Policies.SignedIn);
         return api;
     }
+
+    /// <summary>What every sign-in step shares: anonymous, limited per IP like the sign-in page, a small body, its problems.</summary>
+    private static RouteHandlerBuilder AsSignInStep(this RouteHandlerBuilder endpoint) => endpoint
+        .AllowAnonymous()
+        .RequireRateLimiting(RateLimits.SignIn)
+        .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>Maps the browser's <c>POST /account/sign-out</c> (a form with an antiforgery token).</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
