@@ -10,6 +10,8 @@ using Plexura.Core.Clients;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
 using Plexura.Core.Consent;
+using Plexura.Core.Consent.RecordConsent;
+using Plexura.Core.Consent.RevokeConsent;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ChangePassword;
@@ -103,6 +105,8 @@ public static class DependencyInjection
         services.TryAddSingleton<IClientDirectory, StoredClientDirectory>();
         services.AddScoped<CreateClientHandler>();
         services.AddScoped<GetClientHandler>();
+        services.AddScoped<RecordConsentHandler>();
+        services.AddScoped<RevokeConsentHandler>();
         services.AddScoped<ClientAccessGate>();
         services.AddScoped<AccessTargets>();
         services.AddScoped<SetMemberScopeHandler>();

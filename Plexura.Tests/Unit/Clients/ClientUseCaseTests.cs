@@ -5,6 +5,9 @@ using Plexura.Core.Clients;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
 using Plexura.Core.Common;
+using Plexura.Core.Consent;
+using Plexura.Core.Consent.RecordConsent;
+using Plexura.Core.Consent.RevokeConsent;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices.Access;
@@ -88,6 +91,74 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         Assert.Empty(await Fixture.Get<IClientRepository>().ListAsync(owner.PracticeId, null, includeArchived: true, 10, Ct));
     }
 
+    [Fact]
+    public async Task RecordConsent_RecordingAndAiConsent_AllowRecordingUntilOneIsRevoked()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var id = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+
+        var recording = await Acting<RecordConsentHandler>(clinician).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct);
+        Assert.False(ConsentRules.CanStartRecording(await ConsentsAsync(owner, id), Now));
+        await Acting<RecordConsentHandler>(clinician).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, Now, Now.AddDays(365), Notes: "Signed form")),
+            ClientInfo.Unknown, Ct);
+        Assert.True(ConsentRules.CanStartRecording(await ConsentsAsync(owner, id), Now));
+
+        await Acting<RevokeConsentHandler>(clinician).HandleAsync(new RevokeConsentCommand(id, recording, "Client asked"), ClientInfo.Unknown, Ct);
+
+        Assert.False(ConsentRules.CanStartRecording(await ConsentsAsync(owner, id), Now));
+        var events = await AuditAsync(owner.PracticeId);
+        Assert.Equal(2, events.Count(e => e.TargetType == "client-consent" && e.Action == AuditAction.Created));
+        Assert.Single(events, e => e.TargetType == "client-consent" && e.Action == AuditAction.Updated && e.Details["change"] == "revoked");
+        Assert.All(events, e => Assert.DoesNotContain("Signed form", string.Join(' ', e.Details.Values), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordConsent_ExpiryInThePast_IsRefusedAndStoresNothing()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Acting<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now.AddDays(-2), Now.AddDays(-1))), ClientInfo.Unknown, Ct));
+
+        Assert.Empty(await ConsentsAsync(owner, id));
+    }
+
+    [Fact]
+    public async Task RecordConsent_ComplianceMember_IsDeniedAndAudited()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<RecordConsentHandler>(compliance).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct));
+
+        Assert.Contains(await AuditAsync(owner.PracticeId, AuditAction.Updated), e => e.Result == AuditResult.Denied && e.ClientId == id.ToString());
+        Assert.Empty(await ConsentsAsync(owner, id));
+    }
+
+    [Fact]
+    public async Task RevokeConsent_ConsentOfAnotherClient_IsNotFoundAndStaysActive()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var first = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var second = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+        var consent = await Acting<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(first, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct);
+
+        await Assert.ThrowsAsync<RecordNotFoundException>(() =>
+            Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(second, consent), ClientInfo.Unknown, Ct));
+
+        Assert.False((await ConsentsAsync(owner, first)).Single().IsRevoked);
+    }
+
+    private Task<IReadOnlyList<ClientConsent>> ConsentsAsync(Member owner, ClientId clientId) =>
+        Fixture.Get<IClientConsentRepository>().ListForClientAsync(owner.PracticeId, clientId, Ct);
+
     /// <summary>A handler acting as <paramref name="member"/>, with the real gates and client directory.</summary>
     private T Acting<T>(Member member)
         where T : class
@@ -97,8 +168,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var loader = ActivatorUtilities.CreateInstance<PracticeActorLoader>(services, me);
         var gate = ActivatorUtilities.CreateInstance<PracticeAccessGate>(services, loader, me);
         var clientGate = ActivatorUtilities.CreateInstance<ClientAccessGate>(services, loader, me);
-        return typeof(T) == typeof(GetClientHandler)
-            ? ActivatorUtilities.CreateInstance<T>(services, clientGate)
-            : ActivatorUtilities.CreateInstance<T>(services, gate);
+        var usesClientGate = typeof(T).GetConstructors().Single().GetParameters().Any(p => p.ParameterType == typeof(ClientAccessGate));
+        return usesClientGate ? ActivatorUtilities.CreateInstance<T>(services, clientGate) : ActivatorUtilities.CreateInstance<T>(services, gate);
     }
 }

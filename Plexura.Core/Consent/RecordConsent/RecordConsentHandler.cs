@@ -1,0 +1,44 @@
+using Plexura.Core.Access;
+using Plexura.Core.Auditing;
+using Plexura.Core.Common;
+using Plexura.Core.Identity;
+
+namespace Plexura.Core.Consent.RecordConsent;
+
+/// <summary>Document a client's consent (to recording, to AI processing, or a Part 2 disclosure).</summary>
+/// <param name="ClientId">The client.</param>
+/// <param name="Details">What was consented to, how, from when, until when, and for Part 2 to whom and why.</param>
+public sealed record RecordConsentCommand(ClientId ClientId, ConsentDetails Details)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{nameof(RecordConsentCommand)} {{ ClientId = {ClientId}, PHI hidden }}";
+}
+
+/// <summary>Records a consent for a client the member may edit; the recorder is the signed-in member.</summary>
+/// <remarks>
+/// HIPAA statement 12: recording and AI drafting need a documented consent, with who recorded it, when and how. Only a
+/// member who may edit the client may document one (the gate audits a refusal). An expiry in the past, a Part 2
+/// disclosure without recipient, purpose and expiry, and over-long text are refused before anything is stored. The
+/// audit event carries the kind and method, never the recipient, purpose or notes.
+/// </remarks>
+public sealed class RecordConsentHandler(
+    ClientAccessGate gate, ConsentProtector protector, IClientConsentRepository consents, IAuditLog audit, TimeProvider time)
+{
+    /// <summary>Records the consent and returns its id.</summary>
+    public async Task<ClientConsentId> HandleAsync(RecordConsentCommand command, ClientInfo client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(client);
+        var actor = (await gate.RequireAsync(command.ClientId, ClientPermission.Edit, client, ct)).Actor;
+        var consent = await protector.CreateAsync(
+            actor.PracticeId, command.ClientId, ClientConsentId.New(), command.Details, actor.UserId, time.GetUtcNow(), ct);
+        await consents.AddAsync(actor.PracticeId, consent, ct);
+        await audit.RecordAsync(
+            new AuditEntry(
+                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.Created, "client-consent",
+                consent.Id.ToString(), command.ClientId.ToString(), AuditResult.Success,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["kind"] = consent.Kind.ToString(), ["method"] = consent.Method.ToString() }),
+            ct);
+        return consent.Id;
+    }
+}
