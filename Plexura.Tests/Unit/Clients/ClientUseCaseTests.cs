@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Clients;
+using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.RecordConsent;
@@ -154,6 +156,38 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
             Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(second, consent), ClientInfo.Unknown, Ct));
 
         Assert.False((await ConsentsAsync(owner, first)).Single().IsRevoked);
+    }
+
+    [Fact]
+    public async Task UpdateClient_CreatorWithCurrentVersion_ChangesDetailsAndFlagsAndAStaleVersionConflicts()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var id = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var renamed = Dana with { Name = "Dana Reyes-Ortiz" };
+
+        await Acting<UpdateClientHandler>(clinician).HandleAsync(new UpdateClientCommand(id, renamed, IsRestricted: true, IsPart2: true, ExpectedVersion: 0), ClientInfo.Unknown, Ct);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Acting<UpdateClientHandler>(clinician).HandleAsync(
+            new UpdateClientCommand(id, Dana, IsRestricted: false, IsPart2: false, ExpectedVersion: 0), ClientInfo.Unknown, Ct));
+
+        var view = await Acting<GetClientHandler>(clinician).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct);
+        Assert.Equal((renamed, true, true), (view.Details, view.IsRestricted, view.IsPart2));
+        var updated = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Updated), e => e.Result == AuditResult.Success);
+        Assert.Equal("true", updated.Details["flagsChanged"]);
+    }
+
+    [Fact]
+    public async Task ArchiveClient_Owner_KeepsItViewableButNoLongerEditable()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+
+        await Acting<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(id), ClientInfo.Unknown, Ct);
+
+        Assert.True((await Acting<GetClientHandler>(owner).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct)).IsArchived);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<UpdateClientHandler>(owner).HandleAsync(
+            new UpdateClientCommand(id, Dana, false, false, ExpectedVersion: 1), ClientInfo.Unknown, Ct));
+        Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Deleted), e => e.Details["change"] == "archived");
     }
 
     private Task<IReadOnlyList<ClientConsent>> ConsentsAsync(Member owner, ClientId clientId) =>
