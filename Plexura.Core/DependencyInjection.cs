@@ -10,6 +10,7 @@ using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.RecordConsent;
@@ -109,6 +110,7 @@ public static class DependencyInjection
         services.AddScoped<GetClientHandler>();
         services.AddScoped<UpdateClientHandler>();
         services.AddScoped<ArchiveClientHandler>();
+        services.AddScoped<SearchClientsHandler>();
         services.AddScoped<RecordConsentHandler>();
         services.AddScoped<RevokeConsentHandler>();
         services.AddScoped<ClientAccessGate>();

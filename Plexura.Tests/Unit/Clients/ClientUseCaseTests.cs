@@ -5,6 +5,7 @@ using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
 using Plexura.Core.Consent;
@@ -190,6 +191,30 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Deleted), e => e.Details["change"] == "archived");
     }
 
+    [Fact]
+    public async Task SearchClients_ByNamePrefix_ReturnsOnlyWhatEachMemberMayViewAndNothingOfOtherPractices()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var creator = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var outsider = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+        var park = await Acting<CreateClientHandler>(creator).HandleAsync(new CreateClientCommand(Dana with { Name = "Dana Park" }), ClientInfo.Unknown, Ct);
+        var stranger = await NewVerifiedPracticeAsync();
+        await Acting<CreateClientHandler>(stranger).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+
+        var ownerSees = await Acting<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("da"), ClientInfo.Unknown, Ct);
+        var creatorSees = await Acting<SearchClientsHandler>(creator).HandleAsync(new SearchClientsCommand("dan"), ClientInfo.Unknown, Ct);
+        var outsiderSees = await Acting<SearchClientsHandler>(outsider).HandleAsync(new SearchClientsCommand("dana"), ClientInfo.Unknown, Ct);
+        var oneLetter = await Acting<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("d"), ClientInfo.Unknown, Ct);
+
+        Assert.Equal(["Dana Park", "Dana Reyes"], ownerSees.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(park, Assert.Single(creatorSees).ClientId);
+        Assert.Empty(outsiderSees);
+        Assert.Empty(oneLetter);
+        Assert.All(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => Assert.DoesNotContain("da", string.Join(' ', e.Details.Values), StringComparison.OrdinalIgnoreCase));
+    }
+
     private Task<IReadOnlyList<ClientConsent>> ConsentsAsync(Member owner, ClientId clientId) =>
         Fixture.Get<IClientConsentRepository>().ListForClientAsync(owner.PracticeId, clientId, Ct);
 
@@ -202,7 +227,8 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var loader = ActivatorUtilities.CreateInstance<PracticeActorLoader>(services, me);
         var gate = ActivatorUtilities.CreateInstance<PracticeAccessGate>(services, loader, me);
         var clientGate = ActivatorUtilities.CreateInstance<ClientAccessGate>(services, loader, me);
-        var usesClientGate = typeof(T).GetConstructors().Single().GetParameters().Any(p => p.ParameterType == typeof(ClientAccessGate));
-        return usesClientGate ? ActivatorUtilities.CreateInstance<T>(services, clientGate) : ActivatorUtilities.CreateInstance<T>(services, gate);
+        var parameters = typeof(T).GetConstructors().Single().GetParameters().Select(p => p.ParameterType).ToList();
+        object[] gates = [.. new object[] { gate, clientGate }.Where(g => parameters.Contains(g.GetType()))];
+        return ActivatorUtilities.CreateInstance<T>(services, gates);
     }
 }
