@@ -22,11 +22,7 @@ public sealed class ArchiveClientHandler(ClientAccessGate gate, IClientRepositor
         var stored = await clients.GetAsync(actor.PracticeId, command.ClientId, ct) ?? throw new RecordNotFoundException("client");
         var now = time.GetUtcNow();
         await clients.UpdateAsync(actor.PracticeId, stored with { ArchivedAt = now, UpdatedAt = now }, ct);
-        await audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.Deleted, "client",
-                stored.Id.ToString(), stored.Id.ToString(), AuditResult.Success,
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["change"] = "archived" }),
-            ct);
+        await AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.Deleted, AuditResult.Success, "client", stored.Id.ToString(), stored.Id, ct, ("change", "archived"));
     }
 }

@@ -38,16 +38,9 @@ public sealed class CreateClientHandler(
             with
         { IsRestricted = command.IsRestricted, IsPart2 = command.IsPart2 };
         await clients.AddAsync(actor.PracticeId, created, ct);
-        await audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.Created, "client",
-                created.Id.ToString(), created.Id.ToString(), AuditResult.Success,
-                new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["restricted"] = command.IsRestricted ? "true" : "false",
-                    ["part2"] = command.IsPart2 ? "true" : "false",
-                }),
-            ct);
+        await AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.Created, AuditResult.Success, "client", created.Id.ToString(), created.Id, ct,
+            ("restricted", command.IsRestricted ? "true" : "false"), ("part2", command.IsPart2 ? "true" : "false"));
         return created.Id;
     }
 }

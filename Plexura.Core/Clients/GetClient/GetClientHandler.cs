@@ -35,11 +35,8 @@ public sealed class GetClientHandler(ClientAccessGate gate, IClientRepository cl
         var actor = access.Actor;
         var stored = await clients.GetAsync(actor.PracticeId, command.ClientId, ct) ?? throw new RecordNotFoundException("client");
         var details = await protector.RevealAsync(stored, ct);
-        await audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.PhiViewed, "client",
-                stored.Id.ToString(), stored.Id.ToString(), AuditResult.Success),
-            ct);
+        await AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client", stored.Id.ToString(), stored.Id, ct);
         return new ClientView(stored.Id, details, stored.IsRestricted, stored.IsPart2, stored.IsArchived, stored.Version);
     }
 }

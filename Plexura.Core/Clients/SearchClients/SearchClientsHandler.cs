@@ -76,12 +76,9 @@ public sealed class SearchClientsHandler(
 
         if (results.Count > 0)
         {
-            await audit.RecordAsync(
-                new AuditEntry(
-                    actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.PhiViewed, "client-search",
-                    null, null, AuditResult.Success,
-                    new Dictionary<string, string>(StringComparer.Ordinal) { ["shown"] = results.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-                ct);
+            await AccessAudit.RecordAsync(
+                audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client-search", null, null, ct,
+                ("shown", results.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return results;

@@ -42,16 +42,10 @@ public sealed class UpdateClientHandler(
             with
         { IsRestricted = command.IsRestricted, IsPart2 = command.IsPart2 };
         await clients.UpdateAsync(actor.PracticeId, changed, ct);
-        await audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.Updated, "client",
-                stored.Id.ToString(), stored.Id.ToString(), AuditResult.Success,
-                new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["restricted"] = command.IsRestricted ? "true" : "false",
-                    ["part2"] = command.IsPart2 ? "true" : "false",
-                    ["flagsChanged"] = stored.IsRestricted != command.IsRestricted || stored.IsPart2 != command.IsPart2 ? "true" : "false",
-                }),
-            ct);
+        await AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.Updated, AuditResult.Success, "client", stored.Id.ToString(), stored.Id, ct,
+            ("restricted", command.IsRestricted ? "true" : "false"),
+            ("part2", command.IsPart2 ? "true" : "false"),
+            ("flagsChanged", stored.IsRestricted != command.IsRestricted || stored.IsPart2 != command.IsPart2 ? "true" : "false"));
     }
 }

@@ -33,12 +33,9 @@ public sealed class RecordConsentHandler(
         var consent = await protector.CreateAsync(
             actor.PracticeId, command.ClientId, ClientConsentId.New(), command.Details, actor.UserId, time.GetUtcNow(), ct);
         await consents.AddAsync(actor.PracticeId, consent, ct);
-        await audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.Created, "client-consent",
-                consent.Id.ToString(), command.ClientId.ToString(), AuditResult.Success,
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["kind"] = consent.Kind.ToString(), ["method"] = consent.Method.ToString() }),
-            ct);
+        await AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.Created, AuditResult.Success, "client-consent", consent.Id.ToString(), command.ClientId, ct,
+            ("kind", consent.Kind.ToString()), ("method", consent.Method.ToString()));
         return consent.Id;
     }
 }

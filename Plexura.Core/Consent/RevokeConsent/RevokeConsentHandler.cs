@@ -38,11 +38,8 @@ public sealed class RevokeConsentHandler(
 
         var revoked = await protector.RevokeAsync(consent, actor.UserId, command.Reason, time.GetUtcNow(), ct);
         await consents.UpdateAsync(actor.PracticeId, revoked, ct);
-        await audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client.SourceIp, client.UserAgent, AuditAction.Updated, "client-consent",
-                consent.Id.ToString(), command.ClientId.ToString(), AuditResult.Success,
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["change"] = "revoked", ["kind"] = consent.Kind.ToString() }),
-            ct);
+        await AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.Updated, AuditResult.Success, "client-consent", consent.Id.ToString(), command.ClientId, ct,
+            ("change", "revoked"), ("kind", consent.Kind.ToString()));
     }
 }
