@@ -16,6 +16,10 @@ public static class Policies
     /// <summary>Signed in as an owner or admin of the practice.</summary>
     public const string PracticeManager = "practice-manager";
 
+    /// <summary>Signed in to a practice with a clinical role (owner, admin or clinician): compliance staff see the audit log, not client records.</summary>
+    /// <remarks>Only the first check: which clients, and what may be done to each, is decided per record by the Core use cases.</remarks>
+    public const string ClientRecords = "client-records";
+
     /// <summary>Adds the policies; the default policy is <see cref="SignedIn"/> on the Plexura scheme.</summary>
     public static void Add(AuthorizationOptions options)
     {
@@ -32,5 +36,10 @@ public static class Policies
             .RequireAuthenticatedUser()
             .RequireClaim(PlexuraPrincipal.PracticeIdClaim)
             .RequireClaim(PlexuraPrincipal.RoleClaim, nameof(PracticeRole.Owner), nameof(PracticeRole.Admin)));
+        options.AddPolicy(ClientRecords, policy => policy
+            .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PlexuraPrincipal.PracticeIdClaim)
+            .RequireClaim(PlexuraPrincipal.RoleClaim, nameof(PracticeRole.Owner), nameof(PracticeRole.Admin), nameof(PracticeRole.Clinician)));
     }
 }
