@@ -182,6 +182,25 @@ public static class ClientAuthorization
         return actor.Role == PracticeRole.Compliance ? PracticeDecision.Deny("role", CannotCreateClientsMessage) : PracticeDecision.Allowed;
     }
 
+    /// <summary>Shown when a compliance member tries to list or search clients.</summary>
+    public const string NoClinicalRecordsMessage = "Compliance staff see the audit log, not clinical records.";
+
+    /// <summary>Whether the actor may list or search the practice's clients (each result still needs view access).</summary>
+    /// <remarks>
+    /// Owners, admins and clinicians. A compliance officer's search would show nothing (they view no client), but
+    /// running it at all is outside their job, so it is refused and audited rather than quietly answered empty.
+    /// </remarks>
+    public static PracticeDecision CanListClients(PracticeActor actor)
+    {
+        var practice = PracticePolicy.MayReachPracticeData(actor);
+        if (!practice.IsAllowed)
+        {
+            return practice;
+        }
+
+        return actor.Role == PracticeRole.Compliance ? PracticeDecision.Deny("role", NoClinicalRecordsMessage) : PracticeDecision.Allowed;
+    }
+
     /// <summary>Whether the actor may read the audit log and its metadata.</summary>
     /// <remarks>Owners, admins and compliance staff; clinicians see their own clients, not who did what across the practice.</remarks>
     public static PracticeDecision CanSeeAuditLog(PracticeActor actor)

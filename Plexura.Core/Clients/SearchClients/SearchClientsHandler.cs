@@ -24,8 +24,8 @@ public sealed record ClientSummary(ClientId ClientId, string Name, DateOnly Date
 /// <summary>Searches the practice's clients by name through the blind index, returning only those the member may view.</summary>
 /// <remarks>
 /// The query becomes HMAC tokens; the store matches them without decrypting anything, and only the page of matches the
-/// member may view (same rules as opening the client) is decrypted. Members the practice gate keeps out get nothing and
-/// a Denied event. A search that shows names is one <see cref="AuditAction.PhiViewed"/> event listing the shown
+/// member may view (same rules as opening the client) is decrypted. Members the practice gate keeps out, and compliance
+/// staff (<see cref="ClientAuthorization.CanListClients"/>), get nothing and a Denied event. A search that shows names is one <see cref="AuditAction.PhiViewed"/> event listing the shown
 /// client ids' count, never the query (people type names into it).
 /// </remarks>
 public sealed class SearchClientsHandler(
@@ -43,7 +43,7 @@ public sealed class SearchClientsHandler(
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
-        var actor = await practiceGate.RequireAsync(PracticePolicy.MayReachPracticeData, AuditAction.PhiViewed, "client", client, ct);
+        var actor = await practiceGate.RequireAsync(ClientAuthorization.CanListClients, AuditAction.PhiViewed, "client", client, ct);
         var query = (command.Query ?? string.Empty).Trim();
         if (query.Length > 200)
         {

@@ -41,7 +41,8 @@ public sealed class ResendInvitationHandler(
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(PracticePolicy.CanManageMembers, AuditAction.InvitationSent, "invitation", client, ct);
-        var invitation = await invitations.GetAsync(actor.PracticeId, command.InvitationId, ct) ?? throw new RecordNotFoundException("invitation");
+        var invitation = await invitations.GetAsync(actor.PracticeId, command.InvitationId, ct)
+            ?? throw await gate.NotFoundAsync(actor, AuditAction.InvitationSent, "invitation", command.InvitationId.ToString(), client, ct);
         await gate.EnsureAsync(
             actor, PracticePolicy.CanInvite(actor, invitation.Role), AuditAction.InvitationSent, "invitation", invitation.Id.ToString(), client, ct);
 

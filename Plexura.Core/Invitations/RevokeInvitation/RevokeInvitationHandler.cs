@@ -26,7 +26,8 @@ public sealed class RevokeInvitationHandler(PracticeAccessGate gate, IInvitation
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(PracticePolicy.CanManageMembers, AuditAction.InvitationRevoked, "invitation", client, ct);
-        var invitation = await invitations.GetAsync(actor.PracticeId, command.InvitationId, ct) ?? throw new RecordNotFoundException("invitation");
+        var invitation = await invitations.GetAsync(actor.PracticeId, command.InvitationId, ct)
+            ?? throw await gate.NotFoundAsync(actor, AuditAction.InvitationRevoked, "invitation", command.InvitationId.ToString(), client, ct);
         await gate.EnsureAsync(
             actor, PracticePolicy.CanInvite(actor, invitation.Role), AuditAction.InvitationRevoked, "invitation", invitation.Id.ToString(), client, ct);
 

@@ -34,7 +34,8 @@ public sealed class ChangeMemberRoleHandler(PracticeAccessGate gate, IMembership
             throw new ValidationFailedException("Choose a role.");
         }
 
-        var target = await memberships.GetAsync(actor.PracticeId, command.MembershipId, ct) ?? throw new RecordNotFoundException("membership");
+        var target = await memberships.GetAsync(actor.PracticeId, command.MembershipId, ct)
+            ?? throw await gate.NotFoundAsync(actor, AuditAction.PermissionChanged, "membership", command.MembershipId.ToString(), client, ct);
         var targetId = target.Id.ToString();
         await gate.EnsureAsync(actor, MemberPolicy.CanChangeRole(actor, target, command.Role), AuditAction.PermissionChanged, "membership", targetId, client, ct);
         if (target.Role == command.Role)

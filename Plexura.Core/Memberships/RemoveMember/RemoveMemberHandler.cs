@@ -27,7 +27,8 @@ public sealed class RemoveMemberHandler(PracticeAccessGate gate, IMembershipRepo
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(PracticePolicy.CanManageMembers, AuditAction.PermissionChanged, "membership", client, ct);
-        var target = await memberships.GetAsync(actor.PracticeId, command.MembershipId, ct) ?? throw new RecordNotFoundException("membership");
+        var target = await memberships.GetAsync(actor.PracticeId, command.MembershipId, ct)
+            ?? throw await gate.NotFoundAsync(actor, AuditAction.PermissionChanged, "membership", command.MembershipId.ToString(), client, ct);
         await gate.EnsureAsync(actor, MemberPolicy.CanRemove(actor, target), AuditAction.PermissionChanged, "membership", target.Id.ToString(), client, ct);
         await RemoveAsync(gate, memberships, changes, audit, actor, target, "removed", client, ct);
     }

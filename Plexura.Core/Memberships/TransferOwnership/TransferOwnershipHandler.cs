@@ -36,7 +36,8 @@ public sealed class TransferOwnershipHandler(
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(MemberPolicy.CanTransferOwnership, AuditAction.PermissionChanged, "membership", client, ct);
-        var target = await memberships.GetAsync(actor.PracticeId, command.NewOwnerMembershipId, ct) ?? throw new RecordNotFoundException("membership");
+        var target = await memberships.GetAsync(actor.PracticeId, command.NewOwnerMembershipId, ct)
+            ?? throw await gate.NotFoundAsync(actor, AuditAction.PermissionChanged, "membership", command.NewOwnerMembershipId.ToString(), client, ct);
         var targetId = target.Id.ToString();
         if (target.Role == PracticeRole.Owner)
         {

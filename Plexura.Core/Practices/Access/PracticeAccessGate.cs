@@ -55,6 +55,21 @@ public sealed class PracticeAccessGate(PracticeActorLoader loader, ICurrentUser 
         throw new AccessDeniedException(decision.Reason);
     }
 
+    /// <summary>Audits an attempt on a record that is not in the actor's practice and returns the exception to throw.</summary>
+    /// <remarks>
+    /// Another practice's id and an id that exists nowhere get the same answer, "not found", so ids cannot be probed;
+    /// the attempt is still written as <see cref="AuditResult.Denied"/> (code <c>unknown-{targetType}</c>) because a
+    /// member sending ids they were never shown is worth a compliance officer's look.
+    /// </remarks>
+    public async Task<RecordNotFoundException> NotFoundAsync(
+        PracticeActor actor, AuditAction attempted, string targetType, string targetId, ClientInfo client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(client);
+        await WriteDeniedAsync(actor.PracticeId, new AuditActor(actor.UserId, actor.Email), attempted, targetType, targetId, $"unknown-{targetType}", client, ct);
+        return new RecordNotFoundException(targetType);
+    }
+
     private Task<AuditEvent> WriteDeniedAsync(
         PracticeId practiceId, AuditActor actor, AuditAction attempted, string targetType, string? targetId, string code, ClientInfo client, CancellationToken ct) =>
         audit.RecordAsync(

@@ -15,6 +15,8 @@ namespace Plexura.Tests.Unit.Practices;
 public abstract class PracticeUseCaseTestBase(SqliteStorageFixture fixture) : IdentityUseCaseTestBase(fixture)
 {
     /// <summary>A member of a test practice.</summary>
+    private static string? _passwordHash;
+
     protected sealed record Member(PracticeId PracticeId, UserId UserId, string Email, PracticeRole Role, MembershipId MembershipId);
 
     /// <summary>A new practice whose owner (from sign-up) has a second factor unless told otherwise.</summary>
@@ -54,10 +56,11 @@ public abstract class PracticeUseCaseTestBase(SqliteStorageFixture fixture) : Id
     }
 
     /// <summary>An account with the test password and no membership.</summary>
+    /// <remarks>Every such account shares one hash of the test password, made once per test run: bcrypt is the slow part of arranging members.</remarks>
     protected async Task<User> NewUserAsync(string? email = null)
     {
-        var hasher = Fixture.Get<IPasswordHasher>();
-        var user = new User(UserId.New(), User.NormalizeEmail(email ?? NewEmail()), "Sam Lee", await hasher.HashAsync(Password, Ct), Now, EmailVerifiedAt: Now);
+        _passwordHash ??= await Fixture.Get<IPasswordHasher>().HashAsync(Password, Ct);
+        var user = new User(UserId.New(), User.NormalizeEmail(email ?? NewEmail()), "Sam Lee", _passwordHash, Now, EmailVerifiedAt: Now);
         await Fixture.Get<IUserRepository>().AddAsync(user, Ct);
         return user;
     }

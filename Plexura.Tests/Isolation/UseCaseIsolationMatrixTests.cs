@@ -1,0 +1,362 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Plexura.Core.Access;
+using Plexura.Core.Access.GrantClientAccess;
+using Plexura.Core.Access.ListClientAccess;
+using Plexura.Core.Access.RevokeClientAccess;
+using Plexura.Core.Access.SetMemberScope;
+using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
+using Plexura.Core.Clients.ArchiveClient;
+using Plexura.Core.Clients.CreateClient;
+using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Clients.SearchClients;
+using Plexura.Core.Clients.UpdateClient;
+using Plexura.Core.Common;
+using Plexura.Core.Consent;
+using Plexura.Core.Consent.RecordConsent;
+using Plexura.Core.Consent.RevokeConsent;
+using Plexura.Core.Identity;
+using Plexura.Core.Invitations;
+using Plexura.Core.Invitations.InviteMember;
+using Plexura.Core.Invitations.ListInvitations;
+using Plexura.Core.Invitations.ResendInvitation;
+using Plexura.Core.Invitations.RevokeInvitation;
+using Plexura.Core.Memberships;
+using Plexura.Core.Memberships.ChangeMemberRole;
+using Plexura.Core.Memberships.LeavePractice;
+using Plexura.Core.Memberships.RemoveMember;
+using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Practices;
+using Plexura.Core.Practices.ListMembers;
+using Plexura.Core.Practices.RecentFailedSignIns;
+using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Tests.Persistence;
+using Plexura.Tests.Unit.Practices;
+
+namespace Plexura.Tests.Isolation;
+
+/// <summary>
+/// Every Core use case, tried as every role against its own practice and against another practice: the roles the
+/// rules name succeed, everyone else is refused and audited, and no attempt reads or writes another practice's records.
+/// </summary>
+/// <remarks>
+/// The list of use cases is checked against the Core assembly, so a new handler fails this suite until it is placed in
+/// the matrix (or named, with a reason, as one that touches no practice's data).
+/// </remarks>
+public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : PracticeUseCaseTestBase(fixture)
+{
+    private const string ClientName = "Dana Reyes";
+
+    private static readonly PracticeRole[] Roles = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance];
+
+    private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
+
+    /// <summary>Use cases that act on no practice's records, or only on the caller's own account, with why.</summary>
+    private static readonly Dictionary<string, string> AccountScoped = new(StringComparer.Ordinal)
+    {
+        ["SignUpHandler"] = "creates a new practice for a new account; no existing practice is named",
+        ["SignInHandler"] = "opens a session for the account whose credentials are given",
+        ["CompleteMfaSignInHandler"] = "second sign-in step for the challenge's own account",
+        ["VerifyEmailHandler"] = "marks the token's own account verified",
+        ["ResendEmailVerificationHandler"] = "the signed-in account's own verification mail",
+        ["RequestPasswordResetHandler"] = "mails a reset link to the address given, answering the same either way",
+        ["CompletePasswordResetHandler"] = "sets the password of the token's own account",
+        ["ChangePasswordHandler"] = "the signed-in account's own password",
+        ["BeginMfaEnrollmentHandler"] = "the signed-in account's own second factor",
+        ["ConfirmMfaEnrollmentHandler"] = "the signed-in account's own second factor",
+        ["DisableMfaHandler"] = "the signed-in account's own second factor",
+        ["RegenerateRecoveryCodesHandler"] = "the signed-in account's own recovery codes",
+        ["UpdateProfileHandler"] = "the signed-in account's own display name",
+        ["ListMySessionsHandler"] = "the signed-in account's own sessions",
+        ["RevokeMySessionHandler"] = "the signed-in account's own sessions, filtered by user in the query",
+        ["SignOutHandler"] = "ends the current session",
+        ["SignOutEverywhereHandler"] = "ends the signed-in account's own sessions",
+        ["ChoosePracticeHandler"] = "enters one of the account's own memberships; tested in ChoosePracticeHandlerTests",
+        ["ListMyPracticesHandler"] = "lists the signed-in account's own memberships",
+        ["GetInvitationHandler"] = "previews the invitation the secret token names, for the person holding it",
+        ["AcceptInvitationHandler"] = "joins the practice the secret token names, as the person holding it",
+    };
+
+    /// <summary>Every use case on practice data: how to aim it at a practice's records, and which roles may do it there.</summary>
+    private static readonly IReadOnlyList<UseCase> Cases =
+    [
+        Act<CreateClientHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician], false, (m, actor, t) =>
+            m.Acting<CreateClientHandler>(actor).HandleAsync(new CreateClientCommand(new ClientDetails("Avery Quinn", new DateOnly(1985, 1, 5))), Client, Ct)),
+        Act<GetClientHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetClientHandler>(actor).HandleAsync(new GetClientCommand(t.ClientId), Client, Ct)),
+        Act<UpdateClientHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<UpdateClientHandler>(actor).HandleAsync(
+                new UpdateClientCommand(t.ClientId, new ClientDetails("Changed Name", new DateOnly(1990, 4, 2)), true, true, t.ClientVersion), Client, Ct)),
+        Act<ArchiveClientHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ArchiveClientHandler>(actor).HandleAsync(new ArchiveClientCommand(t.ClientId), Client, Ct)),
+        List<SearchClientsHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician], async (m, actor, t) =>
+            (await m.Acting<SearchClientsHandler>(actor).HandleAsync(new SearchClientsCommand("Dana"), Client, Ct)).Select(c => c.ClientId.ToString())),
+        Act<RecordConsentHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RecordConsentHandler>(actor).HandleAsync(
+                new RecordConsentCommand(t.ClientId, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, m.Now)), Client, Ct)),
+        Act<RevokeConsentHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RevokeConsentHandler>(actor).HandleAsync(new RevokeConsentCommand(t.ClientId, t.ConsentId, "Client asked"), Client, Ct)),
+        Act<ListClientAccessHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ListClientAccessHandler>(actor).HandleAsync(new ListClientAccessCommand(t.ClientId), Client, Ct)),
+        Act<GrantClientAccessHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GrantClientAccessHandler>(actor).HandleAsync(new GrantClientAccessCommand(t.TaylorId, t.ClientId, ClientPermissions.All), Client, Ct)),
+        Act<RevokeClientAccessHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RevokeClientAccessHandler>(actor).HandleAsync(new RevokeClientAccessCommand(t.TaylorId, t.ClientId), Client, Ct)),
+        Act<SetMemberScopeHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<SetMemberScopeHandler>(actor).HandleAsync(new SetMemberScopeCommand(t.TaylorId, ClientScope.AllClients, ClientPermissions.All), Client, Ct)),
+        Act<ChangeMemberRoleHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ChangeMemberRoleHandler>(actor).HandleAsync(new ChangeMemberRoleCommand(t.TaylorId, PracticeRole.Compliance), Client, Ct)),
+        Act<RemoveMemberHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RemoveMemberHandler>(actor).HandleAsync(new RemoveMemberCommand(t.TaylorId), Client, Ct)),
+        Act<TransferOwnershipHandler>([PracticeRole.Owner], true, (m, actor, t) =>
+            m.Acting<TransferOwnershipHandler>(actor).HandleAsync(new TransferOwnershipCommand(t.TaylorId), Client, Ct)),
+        Act<ResendInvitationHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ResendInvitationHandler>(actor).HandleAsync(new ResendInvitationCommand(t.InvitationId), Client, Ct)),
+        Act<RevokeInvitationHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RevokeInvitationHandler>(actor).HandleAsync(new RevokeInvitationCommand(t.InvitationId), Client, Ct)),
+        Act<InviteMemberHandler>(Managers, false, (m, actor, t) =>
+            m.Acting<InviteMemberHandler>(actor).HandleAsync(new InviteMemberCommand($"new-{Guid.NewGuid():N}@example.com", PracticeRole.Clinician), Client, Ct)),
+        List<ListInvitationsHandler>(Managers, async (m, actor, t) =>
+            (await m.Acting<ListInvitationsHandler>(actor).HandleAsync(new ListInvitationsCommand(), Client, Ct)).Select(i => i.InvitationId.ToString())),
+        List<ListMembersHandler>(Managers, async (m, actor, t) =>
+            (await m.Acting<ListMembersHandler>(actor).HandleAsync(new ListMembersCommand(), Client, Ct)).Select(s => s.MembershipId.ToString())),
+        Act<RecentFailedSignInsHandler>(Managers, false, (m, actor, t) =>
+            m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
+        Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
+            m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
+        Act<LeavePracticeHandler>([PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance], false, (m, actor, t) =>
+            m.Acting<LeavePracticeHandler>(actor).HandleAsync(new LeavePracticeCommand(), Client, Ct)),
+    ];
+
+    public static TheoryData<string, PracticeRole> OwnPracticeRows() => Rows();
+
+    public static TheoryData<string, PracticeRole> OtherPracticeRows()
+    {
+        var data = new TheoryData<string, PracticeRole>();
+        foreach (var useCase in Cases.Where(c => c.NamesARecord))
+        {
+            foreach (var role in Roles)
+            {
+                data.Add(useCase.Name, role);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EveryCoreUseCase_IsInTheMatrixOrNamedAsAccountScoped()
+    {
+        var handlers = typeof(PracticeId).Assembly.GetTypes()
+            .Where(t => t.IsClass && t.Name.EndsWith("Handler", StringComparison.Ordinal) && t.GetMethod("HandleAsync") is not null)
+            .Select(t => t.Name)
+            .ToHashSet(StringComparer.Ordinal);
+
+        var placed = Cases.Select(c => c.Name).Concat(AccountScoped.Keys).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(handlers.Except(placed));
+        Assert.Empty(placed.Except(handlers));
+        Assert.DoesNotContain(Cases.GroupBy(c => c.Name), g => g.Count() > 1);
+        Assert.Equal(handlers.Count, placed.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(OwnPracticeRows))]
+    public async Task UseCase_OwnPractice_AllowedRolesSucceedOthersAreRefusedAuditedAndNoOtherPracticeIsTouched(string name, PracticeRole role)
+    {
+        var useCase = Cases.Single(c => c.Name == name);
+        var bystander = await NewWorldAsync();
+        var home = await NewWorldAsync();
+        var actor = home.Members[role];
+        var bystanderBefore = await SnapshotAsync(bystander, withAudit: true);
+        var before = await SnapshotAsync(home, withAudit: false);
+
+        var outcome = await AttemptAsync(useCase, actor, home);
+
+        Assert.Equal(bystanderBefore, await SnapshotAsync(bystander, withAudit: true));
+        Assert.DoesNotContain(bystander.RecordIds, id => (outcome.Returned ?? []).Contains(id));
+        if (useCase.Allowed.Contains(role))
+        {
+            Assert.True(outcome.Error is null, $"{name} as {role} should succeed in its own practice but threw {outcome.Error}");
+            return;
+        }
+
+        Assert.True(outcome.Error is AccessDeniedException, $"{name} as {role} should be refused, but {Describe(outcome)}");
+        Assert.Equal(before, await SnapshotAsync(home, withAudit: false));
+        var denied = await Fixture.Get<IAuditStore>().QueryAsync(home.PracticeId, new AuditQuery(ActorUserId: actor.UserId, Result: AuditResult.Denied), Ct);
+        Assert.NotEmpty(denied);
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherPracticeRows))]
+    public async Task UseCase_OtherPracticesRecord_IsNotFoundAuditedAtHomeAndChangesNothingThere(string name, PracticeRole role)
+    {
+        var useCase = Cases.Single(c => c.Name == name);
+        var victim = await NewWorldAsync();
+        var home = await NewWorldAsync();
+        var actor = home.Members[role];
+        var victimBefore = await SnapshotAsync(victim, withAudit: true);
+
+        var outcome = await AttemptAsync(useCase, actor, victim);
+
+        Assert.True(outcome.Error is RecordNotFoundException or AccessDeniedException, $"{name} as {role} of another practice must be refused, but {Describe(outcome)}");
+        Assert.Equal(victimBefore, await SnapshotAsync(victim, withAudit: true));
+        var denied = await Fixture.Get<IAuditStore>().QueryAsync(home.PracticeId, new AuditQuery(ActorUserId: actor.UserId, Result: AuditResult.Denied), Ct);
+        Assert.NotEmpty(denied);
+    }
+
+    [Fact]
+    public async Task SearchClients_ClinicianWithoutGrant_FindsNothingAndManagersFindTheClient()
+    {
+        var home = await NewWorldAsync();
+
+        var asClinician = await Acting<SearchClientsHandler>(home.Members[PracticeRole.Clinician]).HandleAsync(new SearchClientsCommand("Dana"), Client, Ct);
+        var asAdmin = await Acting<SearchClientsHandler>(home.Members[PracticeRole.Admin]).HandleAsync(new SearchClientsCommand("Dana"), Client, Ct);
+
+        Assert.Empty(asClinician);
+        Assert.Equal(home.ClientId, Assert.Single(asAdmin).ClientId);
+    }
+
+    /// <summary><typeparamref name="T"/> built as the signed-in <paramref name="member"/>, every Core service that reads the current user built the same way.</summary>
+    private T Acting<T>(Member member)
+        where T : class
+    {
+        ICurrentUser me = new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId);
+        var services = Fixture.Services.CreateScope().ServiceProvider;
+        var built = new Dictionary<Type, object>();
+        return (T)Build(typeof(T), services, me, built);
+    }
+
+    private new DateTimeOffset Now => base.Now;
+
+    private static object Build(Type type, IServiceProvider services, ICurrentUser me, Dictionary<Type, object> built)
+    {
+        if (type == typeof(ICurrentUser))
+        {
+            return me;
+        }
+
+        if (built.TryGetValue(type, out var existing))
+        {
+            return existing;
+        }
+
+        if (!ReadsCurrentUser(type))
+        {
+            return services.GetRequiredService(type);
+        }
+
+        var constructor = type.GetConstructors().Single();
+        var instance = constructor.Invoke([.. constructor.GetParameters().Select(p => Build(p.ParameterType, services, me, built))]);
+        built[type] = instance;
+        return instance;
+    }
+
+    private static bool ReadsCurrentUser(Type type) =>
+        type == typeof(ICurrentUser)
+        || (type.Assembly == typeof(PracticeId).Assembly && type.IsClass && !type.IsAbstract
+            && type.GetConstructors().SingleOrDefault() is { } constructor
+            && constructor.GetParameters().Any(p => ReadsCurrentUser(p.ParameterType)));
+
+    private static TheoryData<string, PracticeRole> Rows()
+    {
+        var data = new TheoryData<string, PracticeRole>();
+        foreach (var useCase in Cases)
+        {
+            foreach (var role in Roles)
+            {
+                data.Add(useCase.Name, role);
+            }
+        }
+
+        return data;
+    }
+
+    private async Task<Outcome> AttemptAsync(UseCase useCase, Member actor, World target)
+    {
+        try
+        {
+            return new Outcome(await useCase.Run(this, actor, target), null);
+        }
+        catch (Exception ex) when (ex is AccessDeniedException or RecordNotFoundException or ValidationFailedException or ConcurrencyConflictException)
+        {
+            return new Outcome(null, ex);
+        }
+    }
+
+    /// <summary>A practice with an owner, admin, clinician and compliance officer (all verified, with a second factor), a
+    /// client created by the owner with a consent, a clinician Taylor granted view on it, and a pending invitation.</summary>
+    private async Task<World> NewWorldAsync()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var members = new Dictionary<PracticeRole, Member>
+        {
+            [PracticeRole.Owner] = owner,
+            [PracticeRole.Admin] = await AddMemberAsync(owner.PracticeId, PracticeRole.Admin),
+            [PracticeRole.Clinician] = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician),
+            [PracticeRole.Compliance] = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance),
+        };
+        var taylor = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var clientId = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(new ClientDetails(ClientName, new DateOnly(1990, 4, 2))), Client, Ct);
+        var consentId = await Acting<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(clientId, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), Client, Ct);
+        await Acting<GrantClientAccessHandler>(owner).HandleAsync(new GrantClientAccessCommand(taylor.MembershipId, clientId, new ClientPermissions(true, false, false, false)), Client, Ct);
+        var invitation = await Acting<InviteMemberHandler>(owner).HandleAsync(new InviteMemberCommand($"invitee-{Guid.NewGuid():N}@example.com", PracticeRole.Clinician), Client, Ct);
+        var client = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, clientId, Ct);
+        var invitations = await Fixture.Get<IInvitationRepository>().ListAsync(owner.PracticeId, Ct);
+
+        return new World(owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id);
+    }
+
+    private static string Describe(Outcome outcome) =>
+        outcome.Error is null ? "it succeeded" : $"it threw {outcome.Error.GetType().Name}: {outcome.Error.Message}";
+
+    /// <summary>Everything stored for the practice, serialised, with the length of its audit chain when asked.</summary>
+    private async Task<string> SnapshotAsync(World world, bool withAudit)
+    {
+        var id = world.PracticeId;
+        var snapshot = new
+        {
+            Practice = await Fixture.Get<IPracticeRepository>().GetAsync(id, Ct),
+            Members = await Fixture.Get<IMembershipRepository>().ListAsync(id, Ct),
+            Clients = await Fixture.Get<IClientRepository>().ListAsync(id, null, includeArchived: true, 1000, Ct),
+            Consents = await Fixture.Get<IClientConsentRepository>().ListForClientAsync(id, world.ClientId, Ct),
+            Grants = await Fixture.Get<IClientGrantRepository>().ListForClientAsync(id, world.ClientId, Ct),
+            Invitations = await Fixture.Get<IInvitationRepository>().ListAsync(id, Ct),
+            AuditHead = !withAudit ? 0 : (await Fixture.Get<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault(),
+        };
+        return JsonSerializer.Serialize(snapshot);
+    }
+
+    /// <summary>A use case that changes or reads one record (or the practice), returning nothing to compare.</summary>
+    private static UseCase Act<THandler>(PracticeRole[] allowed, bool namesARecord, Func<UseCaseIsolationMatrixTests, Member, World, Task> run) =>
+        new(typeof(THandler).Name, allowed, namesARecord, async (m, actor, t) =>
+        {
+            await run(m, actor, t);
+            return null;
+        });
+
+    /// <summary>A use case that lists records, returning their ids so a leak from another practice is seen.</summary>
+    private static UseCase List<THandler>(PracticeRole[] allowed, Func<UseCaseIsolationMatrixTests, Member, World, Task<IEnumerable<string>>> run) =>
+        new(typeof(THandler).Name, allowed, false, async (m, actor, t) => [.. await run(m, actor, t)]);
+
+    private sealed record UseCase(string Name, PracticeRole[] Allowed, bool NamesARecord, Func<UseCaseIsolationMatrixTests, Member, World, Task<IReadOnlyList<string>?>> Run);
+
+    private sealed record Outcome(IReadOnlyList<string>? Returned, Exception? Error);
+
+    /// <summary>One practice of the matrix, with its members by role and the records use cases are aimed at.</summary>
+    private sealed record World(
+        PracticeId PracticeId,
+        Dictionary<PracticeRole, Member> Members,
+        MembershipId TaylorId,
+        ClientId ClientId,
+        long ClientVersion,
+        ClientConsentId ConsentId,
+        InvitationId InvitationId)
+    {
+        /// <summary>Every record id a list or search could leak.</summary>
+        public IReadOnlyList<string> RecordIds =>
+            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), TaylorId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
+    }
+}
