@@ -25,6 +25,7 @@ public static class CspReportEndpoints
         group.MapPost("/", ReceiveAsync)
             .WithName("ReceiveCspReport")
             .WithSummary("Records a Content-Security-Policy violation report.")
+            .AllowAnonymous()
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .Accepts<JsonElement>(ContentTypes[0], ContentTypes[1..])
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
