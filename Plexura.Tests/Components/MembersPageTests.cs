@@ -197,6 +197,26 @@ public sealed class MembersPageTests : AppComponentTestBase
     }
 
     [Fact]
+    public async Task TransferOwnership_StayingOwner_MakesTwoOwnersAndStaysOnThePage()
+    {
+        var (signUp, _) = await SignInNewOwnerAsync();
+        await EnrollMfaAsync();
+        var admin = await AddMemberAsync(signUp.PracticeId, PracticeRole.Admin, hasMfa: true);
+        var cut = Context.Render<Members>();
+
+        cut.WaitForElement($"#member-transfer-{admin.MembershipId}").Click();
+        cut.WaitForElement("#transfer-remain-owner").Change(true);
+        cut.Find("#confirm-yes").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(nameof(PracticeRole.Owner), Row(cut, admin.MembershipId).GetAttribute("data-role"));
+            Assert.Equal(nameof(PracticeRole.Owner), Row(cut, signUp.MembershipId).GetAttribute("data-role"));
+        });
+        Assert.DoesNotContain("/account/sign-in", Get<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TransferOwnership_NewOwnerWithoutMfa_ShowsTheCoresRefusal()
     {
         var (signUp, _) = await SignInNewOwnerAsync();
