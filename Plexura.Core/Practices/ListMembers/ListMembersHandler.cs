@@ -1,3 +1,4 @@
+using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
@@ -20,6 +21,12 @@ public sealed record ListMembersCommand;
 /// <param name="LastSignInAt">When the member last signed in, or null if never (or not since this was recorded).</param>
 /// <param name="IsEmailVerified">Whether the member has verified their email.</param>
 /// <param name="JoinedAt">When the membership was created.</param>
+/// <param name="ClientScope">Which clients the member reaches if a clinician: granted ones only, or all of them.</param>
+/// <param name="AllClientsPermissions">The permissions on every client when <paramref name="ClientScope"/> is <see cref="ClientScope.AllClients"/>.</param>
+/// <remarks>
+/// The scope is listed as stored for every role, but it counts only while the member is a clinician
+/// (<see cref="ClientAuthorization"/>): owners and admins hold everything, compliance staff no clinical content.
+/// </remarks>
 public sealed record MemberSummary(
     MembershipId MembershipId,
     UserId UserId,
@@ -29,7 +36,9 @@ public sealed record MemberSummary(
     bool HasMfa,
     DateTimeOffset? LastSignInAt,
     bool IsEmailVerified,
-    DateTimeOffset JoinedAt);
+    DateTimeOffset JoinedAt,
+    ClientScope ClientScope = ClientScope.GrantedOnly,
+    ClientPermissions AllClientsPermissions = default);
 
 /// <summary>Lists the practice's members, owners first, then by name.</summary>
 /// <remarks>
@@ -54,7 +63,8 @@ public sealed class ListMembersHandler(PracticeAccessGate gate, IMembershipRepos
             }
 
             members.Add(new MemberSummary(
-                membership.Id, user.Id, user.DisplayName, user.Email, membership.Role, user.HasMfa, user.LastSignInAt, user.IsEmailVerified, membership.CreatedAt));
+                membership.Id, user.Id, user.DisplayName, user.Email, membership.Role, user.HasMfa, user.LastSignInAt, user.IsEmailVerified, membership.CreatedAt,
+                membership.ClientScope, membership.AllClientsPermissions));
         }
 
         return [.. members.OrderBy(m => m.Role).ThenBy(m => m.DisplayName, StringComparer.CurrentCultureIgnoreCase).ThenBy(m => m.MembershipId.Value)];

@@ -1,3 +1,4 @@
+using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity.SignIn;
@@ -36,6 +37,23 @@ public sealed class MembersOverviewHandlerTests(SqliteStorageFixture fixture) : 
         Assert.Equal(
             new MemberSummary(clinician.MembershipId, clinician.UserId, "Sam Lee", clinician.Email, PracticeRole.Clinician, false, lastSignIn, true, Now),
             members[1]);
+    }
+
+    [Fact]
+    public async Task ListMembers_ClinicianWithAllClientsScope_ReturnsTheScopeAndPermissions()
+    {
+        var owner = await NewPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var memberships = Fixture.Get<IMembershipRepository>();
+        var stored = await memberships.GetAsync(owner.PracticeId, clinician.MembershipId, Ct);
+        await memberships.UpdateAsync(owner.PracticeId, stored! with { ClientScope = ClientScope.AllClients, AllClientsPermissions = new ClientPermissions(true, true, false, false) }, Ct);
+
+        var members = await As<ListMembersHandler>(owner).HandleAsync(new ListMembersCommand(), Client, Ct);
+
+        var listed = Assert.Single(members, m => m.MembershipId == clinician.MembershipId);
+        Assert.Equal(ClientScope.AllClients, listed.ClientScope);
+        Assert.Equal(new ClientPermissions(true, true, false, false), listed.AllClientsPermissions);
+        Assert.Equal(ClientScope.GrantedOnly, members.Single(m => m.MembershipId == owner.MembershipId).ClientScope);
     }
 
     [Fact]
