@@ -294,6 +294,68 @@ public sealed class ClientPagesTests : ClientPagesTestBase
         Assert.Empty(cut.FindAll("#access-panel"));
     }
 
+    [Fact]
+    public async Task AccessPanel_ClientMarkedRestrictedFromTheEditForm_ShowsPushAndExportBlocked()
+    {
+        await SignInVerifiedOwnerAsync(withMfa: true);
+        var id = await CreateClientAsync(Dana);
+        var cut = Context.Render<ClientDetailsPage>(p => p.Add(c => c.Id, id.ToString()));
+        cut.WaitForAssertion(() => Assert.Equal("view,edit,push,export", cut.Find("#access-list .access-permissions").GetAttribute("data-permissions")));
+        cut.Find("#client-edit").Click();
+
+        Input(cut, "#client-flags-restricted").Change(true);
+        cut.Find("#client-save").Click();
+
+        cut.WaitForElement("#client-restricted-banner");
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("view,edit", cut.Find("#access-list .access-permissions").GetAttribute("data-permissions"));
+            Assert.Contains("Restricted record", cut.Find("#access-list .access-reasons").TextContent, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task ConsentPanel_Part2DisclosureWithRecipientPurposeAndExpiry_IsListedActive()
+    {
+        await SignInVerifiedOwnerAsync();
+        var id = await CreateClientAsync(Dana, part2: true);
+        var cut = Context.Render<ClientDetailsPage>(p => p.Add(c => c.Id, id.ToString()));
+        cut.WaitForElement("#consent-kind-part2").Click();
+        cut.WaitForElement("#consent-recipient");
+
+        Input(cut, "#consent-recipient").Input("County clinic");
+        Input(cut, "#consent-purpose").Input("Care coordination");
+        Input(cut, "#consent-expires").Input("2027-06-30");
+        cut.Find("#consent-method-written").Click();
+        cut.Find("#consent-record").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find("#consent-list tbody tr").TextContent;
+            Assert.Contains("Part 2 disclosure", row, StringComparison.Ordinal);
+            Assert.Contains("To County clinic, for Care coordination", row, StringComparison.Ordinal);
+            Assert.Contains("Written", row, StringComparison.Ordinal);
+            Assert.Contains("2027-06-30", row, StringComparison.Ordinal);
+            Assert.Equal("Active", cut.Find("#consent-list .consent-state").GetAttribute("data-state"));
+        });
+    }
+
+    [Fact]
+    public async Task ConsentPanel_Part2DisclosureWithoutRecipient_ShowsTheRule()
+    {
+        await SignInVerifiedOwnerAsync();
+        var id = await CreateClientAsync(Dana, part2: true);
+        var cut = Context.Render<ClientDetailsPage>(p => p.Add(c => c.Id, id.ToString()));
+        cut.WaitForElement("#consent-kind-part2").Click();
+        cut.WaitForElement("#consent-recipient");
+
+        Input(cut, "#consent-expires").Input("2027-06-30");
+        cut.Find("#consent-record").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("recipient, a purpose and an expiry", cut.Find("#consent-form-error").TextContent, StringComparison.Ordinal));
+        Assert.NotEmpty(cut.FindAll("#consent-none"));
+    }
+
     /// <summary>Moves the components' clock past the search box's debounce interval (MudBlazor times it on the injected clock).</summary>
     private void PassDebounce() => Time.Advance(TimeSpan.FromSeconds(1));
 }
