@@ -3,6 +3,7 @@ using Plexura.Core.Access;
 using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Clients;
 using Plexura.Core.Identity;
+using Plexura.Core.Practices.Access;
 using Plexura.Web.Components.Pages.Clients;
 
 namespace Plexura.Tests.Components;
@@ -199,6 +200,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
         Assert.Empty(cut.FindAll("#client-edit"));
         Assert.Empty(cut.FindAll("#consent-record"));
         Assert.Empty(cut.FindAll("#access-panel"));
+        Assert.Empty(cut.FindAll("#access-panel-unavailable"));
     }
 
     [Fact]
@@ -283,7 +285,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
     }
 
     [Fact]
-    public async Task AccessPanel_OwnerWithoutMfa_IsHidden()
+    public async Task AccessPanel_OwnerWithoutMfa_IsReplacedByWhatToDoFirst()
     {
         await SignInVerifiedOwnerAsync();
         var id = await CreateClientAsync(Dana);
@@ -292,6 +294,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
 
         cut.WaitForElement("#consent-panel");
         Assert.Empty(cut.FindAll("#access-panel"));
+        Assert.Contains(PracticePolicy.ManagerNeedsMfaMessage, cut.Find("#access-panel-unavailable").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
