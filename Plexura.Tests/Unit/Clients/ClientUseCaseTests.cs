@@ -5,10 +5,12 @@ using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
 using Plexura.Core.Consent;
+using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Consent.RevokeConsent;
 using Plexura.Core.Identity;
@@ -213,6 +215,107 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         Assert.Empty(outsiderSees);
         Assert.Empty(oneLetter);
         Assert.All(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => Assert.DoesNotContain("da", string.Join(' ', e.Details.Values), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task ListClients_ClinicianAndOwner_ListOnlyViewableClientsAuditedOncePerPageWithoutNames()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var own = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+        var archived = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Ari Cole" }), ClientInfo.Unknown, Ct);
+        await Acting<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(archived), ClientInfo.Unknown, Ct);
+        var stranger = await NewVerifiedPracticeAsync();
+        await Acting<CreateClientHandler>(stranger).HandleAsync(new CreateClientCommand(Dana with { Name = "Other Practice" }), ClientInfo.Unknown, Ct);
+
+        var ownerSees = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var ownerWithArchived = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(IncludeArchived: true), ClientInfo.Unknown, Ct);
+        var clinicianSees = await Acting<ListClientsHandler>(clinician).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+
+        Assert.Equal(["Dana Reyes", "Sam Lee"], ownerSees.Clients.Select(c => c.Name));
+        Assert.Null(ownerSees.NextAfter);
+        Assert.Equal(["Dana Reyes", "Sam Lee", "Ari Cole"], ownerWithArchived.Clients.Select(c => c.Name));
+        Assert.Equal(own, Assert.Single(clinicianSees.Clients).ClientId);
+        var listed = (await AuditAsync(owner.PracticeId, AuditAction.PhiViewed)).Where(e => e.TargetType == "client-list").ToList();
+        Assert.Equal(3, listed.Count);
+        Assert.All(listed, e => Assert.DoesNotContain("Dana", string.Join(' ', e.Details.Values), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListClients_MoreThanAPage_ContinuesFromTheCursor()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        for (var i = 0; i < ListClientsCommand.PageSize + 2; i++)
+        {
+            await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = $"Client {i}" }), ClientInfo.Unknown, Ct);
+        }
+
+        var first = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var second = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(first.NextAfter), ClientInfo.Unknown, Ct);
+
+        Assert.Equal(ListClientsCommand.PageSize, first.Clients.Count);
+        Assert.NotNull(first.NextAfter);
+        Assert.Equal(2, second.Clients.Count);
+        Assert.Empty(first.Clients.Select(c => c.ClientId).Intersect(second.Clients.Select(c => c.ClientId)));
+    }
+
+    [Fact]
+    public async Task ListClients_ComplianceMember_SeesNothingAndNoPhiViewIsAudited()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
+
+        var page = await Acting<ListClientsHandler>(compliance).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+
+        Assert.Empty(page.Clients);
+        Assert.DoesNotContain(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => e.Result == AuditResult.Success);
+    }
+
+    [Fact]
+    public async Task ListConsents_RecordedAndRevoked_ShowsStatesTextAndRecorderAndAuditsOneView()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana, IsPart2: true), ClientInfo.Unknown, Ct);
+        var recording = await Acting<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct);
+        await Acting<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Part2Disclosure, ConsentMethod.Written, Now, Now.AddDays(30), "County clinic", "Care coordination")),
+            ClientInfo.Unknown, Ct);
+        await Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(id, recording), ClientInfo.Unknown, Ct);
+
+        var list = await Acting<ListConsentsHandler>(owner).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct);
+
+        Assert.False(list.CanStartRecording);
+        Assert.Equal(ConsentState.Revoked, Assert.Single(list.Consents, c => c.Kind == ConsentKind.Recording).State);
+        var disclosure = Assert.Single(list.Consents, c => c.Kind == ConsentKind.Part2Disclosure);
+        Assert.Equal((ConsentState.Active, "County clinic", "Care coordination", "Dana Reyes"), (disclosure.State, disclosure.Recipient, disclosure.Purpose, disclosure.RecordedByName));
+        var viewed = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => e.TargetType == "client-consent");
+        Assert.Equal((id.ToString(), "2"), (viewed.ClientId, viewed.Details["shown"]));
+        Assert.DoesNotContain("County", string.Join(' ', viewed.Details.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListConsents_ClinicianWithoutAGrant_IsDenied()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<ListConsentsHandler>(clinician).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
+
+        Assert.DoesNotContain(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => e.Result == AuditResult.Success);
+    }
+
+    [Fact]
+    public async Task ListConsents_AnotherPracticesClient_IsNotFound()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var stranger = await NewVerifiedPracticeAsync();
+
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => Acting<ListConsentsHandler>(stranger).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
     }
 
     private Task<IReadOnlyList<ClientConsent>> ConsentsAsync(Member owner, ClientId clientId) =>
