@@ -10,10 +10,12 @@ using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
+using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
 using Plexura.Core.Consent;
+using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Consent.RevokeConsent;
 using Plexura.Core.Identity;
@@ -92,6 +94,10 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<ArchiveClientHandler>(actor).HandleAsync(new ArchiveClientCommand(t.ClientId), Client, Ct)),
         List<SearchClientsHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician], async (m, actor, t) =>
             (await m.Acting<SearchClientsHandler>(actor).HandleAsync(new SearchClientsCommand("Dana"), Client, Ct)).Select(c => c.ClientId.ToString())),
+        List<ListClientsHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician], async (m, actor, t) =>
+            (await m.Acting<ListClientsHandler>(actor).HandleAsync(new ListClientsCommand(IncludeArchived: true), Client, Ct)).Clients.Select(c => c.ClientId.ToString())),
+        Act<ListConsentsHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ListConsentsHandler>(actor).HandleAsync(new ListConsentsCommand(t.ClientId), Client, Ct)),
         Act<RecordConsentHandler>(Managers, true, (m, actor, t) =>
             m.Acting<RecordConsentHandler>(actor).HandleAsync(
                 new RecordConsentCommand(t.ClientId, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, m.Now)), Client, Ct)),

@@ -47,7 +47,7 @@ public sealed class ListClientsHandler(
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
-        var actor = await practiceGate.RequireAsync(PracticePolicy.MayReachPracticeData, AuditAction.PhiViewed, "client", client, ct);
+        var actor = await practiceGate.RequireAsync(ClientAuthorization.CanListClients, AuditAction.PhiViewed, "client", client, ct);
         var results = new List<ClientSummary>();
         var after = command.After;
         var scanned = 0;

@@ -261,16 +261,19 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     }
 
     [Fact]
-    public async Task ListClients_ComplianceMember_SeesNothingAndNoPhiViewIsAudited()
+    public async Task ListClients_ComplianceMember_IsRefusedAuditedAndSeesNothing()
     {
         var owner = await NewVerifiedPracticeAsync();
         await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
 
-        var page = await Acting<ListClientsHandler>(compliance).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
+            Acting<ListClientsHandler>(compliance).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct));
 
-        Assert.Empty(page.Clients);
-        Assert.DoesNotContain(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => e.Result == AuditResult.Success);
+        Assert.Equal(ClientAuthorization.NoClinicalRecordsMessage, error.Message);
+        var events = await AuditAsync(owner.PracticeId, AuditAction.PhiViewed);
+        Assert.DoesNotContain(events, e => e.Result == AuditResult.Success);
+        Assert.Contains(events, e => e.Result == AuditResult.Denied && e.ActorUserId == compliance.UserId);
     }
 
     [Fact]
