@@ -1,0 +1,40 @@
+using Microsoft.Playwright;
+
+namespace Plexura.Tests.Browser;
+
+/// <summary>Page object for the client list, a client's page and its "who can see this client" panel.</summary>
+public sealed class ClientPages(IPage page, Uri baseAddress)
+{
+    public IPage Page => page;
+
+    /// <summary>The client rows the member is shown on the list page.</summary>
+    public ILocator ClientLinks => page.Locator("#client-list a.client-link");
+
+    public Task GotoAsync(string path) =>
+        page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+    /// <summary>Adds a client from the list page; returns the id the list links to.</summary>
+    public async Task<string> AddClientAsync(string name, DateOnly dateOfBirth)
+    {
+        await GotoAsync("/clients");
+        await page.ClickAsync("#new-client");
+        await page.Locator("#client-name").FillAsync(name);
+        await page.Locator("#client-dob").FillAsync(dateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.ClickAsync("#client-save");
+        var link = ClientLinks.Filter(new() { HasText = name });
+        await Assertions.Expect(link).ToHaveCountAsync(1);
+        return await link.GetAttributeAsync("data-client-id") ?? throw new InvalidOperationException("The client row has no id.");
+    }
+
+    /// <summary>Opens the client's page by its id, as a link or a typed URL would.</summary>
+    public Task OpenAsync(string clientId) => GotoAsync($"/clients/{clientId}");
+
+    /// <summary>On an open client page, grants the clinician shown as <paramref name="clinicianName"/> view access only.</summary>
+    public async Task GrantViewOnlyAsync(string clinicianName)
+    {
+        await Assertions.Expect(page.Locator("#grant-form")).ToBeVisibleAsync();
+        await page.Locator("#grant-member").SelectOptionAsync(new SelectOptionValue { Label = clinicianName });
+        await page.Locator("#grant-view").CheckAsync();
+        await page.ClickAsync("#grant-submit");
+    }
+}
