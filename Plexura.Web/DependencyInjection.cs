@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -58,6 +59,10 @@ public static class DependencyInjection
         });
         services.AddOpenApi();
 
+        // Enums travel as their names ("Clinician", "AiProcessing"), and only as names: a number would bind to any
+        // value of the enum's range, defined or not.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
+
         AddAuthentication(builder);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -94,6 +99,8 @@ public static class DependencyInjection
         var api = app.MapGroup("/api").RequireCors(CorsOptions.PolicyName);
         api.MapCspReportEndpoints();
         api.MapAuthApiEndpoints();
+        api.MapClientEndpoints();
+        api.MapMemberEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
