@@ -38,7 +38,8 @@ public static class DependencyInjection
             cors.AddPolicy(CorsOptions.PolicyName, policy => policy
                 .WithOrigins(plexura.Value.AllowedOrigins)
                 .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
-                .WithHeaders("Content-Type", "Authorization")));
+                .WithHeaders("Content-Type", "Authorization", "If-Match")
+                .WithExposedHeaders("ETag", "Location", "Retry-After")));
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
