@@ -490,7 +490,7 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
     }
 
     [Fact]
-    public async Task Update_UnknownEnumOrBadIdInBody_Is400Problem()
+    public async Task MemberEndpoints_UnknownEnumOrMalformedIdInBody_Are400AndChangeNothing()
     {
         var (a, _) = await factory.SharedPairAsync();
 

@@ -26,13 +26,10 @@ namespace Plexura.Tests.Web;
 /// <param name="UserId">The account.</param>
 /// <param name="MembershipId">The membership in the practice.</param>
 /// <param name="Token">A Bearer token of a session entered into the practice (with the second factor for owner and admin).</param>
-/// <param name="RecoveryCodes">Unused recovery codes for a member with a second factor (empty otherwise); <see cref="PracticeArrange.SignInAsync"/> takes one per sign-in.</param>
+/// <param name="HasMfa">Whether the member has a second factor (owner and admin do).</param>
+/// <param name="RecoveryCodes">Unused recovery codes of a member with a second factor (empty otherwise); <see cref="PracticeArrange.SignInAsync"/> takes one per sign-in.</param>
 public sealed record ArrangedMember(
-    PracticeRole Role, string Email, UserId UserId, MembershipId MembershipId, string Token, ConcurrentQueue<string> RecoveryCodes)
-{
-    /// <summary>Whether the member has a second factor.</summary>
-    public bool HasMfa => !RecoveryCodes.IsEmpty;
-}
+    PracticeRole Role, string Email, UserId UserId, MembershipId MembershipId, string Token, bool HasMfa, ConcurrentQueue<string> RecoveryCodes);
 
 /// <summary>A practice with one member of every role, each signed in, and one client created by the owner.</summary>
 /// <param name="PracticeId">The practice.</param>
@@ -105,7 +102,7 @@ public static class PracticeArrange
 
             members[role] = role == PracticeRole.Admin
                 ? await EnrolledMemberAsync(factory, role, email, accepted.UserId, accepted.MembershipId)
-                : new ArrangedMember(role, email, accepted.UserId, accepted.MembershipId, await PasswordTokenAsync(factory, email), new ConcurrentQueue<string>());
+                : new ArrangedMember(role, email, accepted.UserId, accepted.MembershipId, await PasswordTokenAsync(factory, email), HasMfa: false, new ConcurrentQueue<string>());
         }
 
         var practice = new Practice(signUp.PracticeId, members, default);
@@ -146,12 +143,14 @@ public static class PracticeArrange
     public static async Task<string> SignInAsync(WebApplicationFactory<Program> factory, ArrangedMember member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        if (!member.RecoveryCodes.TryDequeue(out var code))
+        if (!member.HasMfa)
         {
             return await PasswordTokenAsync(factory, member.Email);
         }
 
-        return await MfaTokenAsync(factory, member.Email, code);
+        return member.RecoveryCodes.TryDequeue(out var code)
+            ? await MfaTokenAsync(factory, member.Email, code)
+            : throw new InvalidOperationException("The member's recovery codes are used up.");
     }
 
     /// <summary>Runs Core use cases as the signed-in user of <paramref name="token"/>, in a scope of their own (for arranging through Core, not HTTP).</summary>
@@ -180,7 +179,7 @@ public static class PracticeArrange
         });
         var queue = new ConcurrentQueue<string>(codes);
         queue.TryDequeue(out var first);
-        return new ArrangedMember(role, email, userId, membershipId, await MfaTokenAsync(factory, email, first!), queue);
+        return new ArrangedMember(role, email, userId, membershipId, await MfaTokenAsync(factory, email, first!), HasMfa: true, queue);
     }
 
     private static async Task<string> PasswordTokenAsync(WebApplicationFactory<Program> factory, string email)
