@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -37,7 +38,8 @@ public static class DependencyInjection
             cors.AddPolicy(CorsOptions.PolicyName, policy => policy
                 .WithOrigins(plexura.Value.AllowedOrigins)
                 .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
-                .WithHeaders("Content-Type", "Authorization")));
+                .WithHeaders("Content-Type", "Authorization", "If-Match")
+                .WithExposedHeaders("ETag", "Location", "Retry-After")));
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -57,6 +59,10 @@ public static class DependencyInjection
             hsts.IncludeSubDomains = true;
         });
         services.AddOpenApi();
+
+        // Enums travel as their names ("Clinician", "AiProcessing"), and only as names: a number would bind to any
+        // value of the enum's range, defined or not.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
 
         AddAuthentication(builder);
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -94,6 +100,8 @@ public static class DependencyInjection
         var api = app.MapGroup("/api").RequireCors(CorsOptions.PolicyName);
         api.MapCspReportEndpoints();
         api.MapAuthApiEndpoints();
+        api.MapClientEndpoints();
+        api.MapMemberEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

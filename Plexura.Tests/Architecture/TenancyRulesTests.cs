@@ -100,6 +100,20 @@ public sealed class TenancyRulesTests
     }
 
     [Fact]
+    public void ApiRequestBodies_CarryNoPracticeOrUserId()
+    {
+        var requests = typeof(Plexura.Web.Endpoints.ClientEndpoints).Assembly.GetTypes()
+            .Where(t => t.Namespace == "Plexura.Web.Endpoints" && t.Name.EndsWith("Request", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(requests);
+        foreach (var request in requests)
+        {
+            Assert.DoesNotContain(request.GetProperties(), p => p.PropertyType == typeof(PracticeId) || p.PropertyType == typeof(UserId) || p.PropertyType == typeof(PracticeId?) || p.PropertyType == typeof(UserId?));
+        }
+    }
+
+    [Fact]
     public void CoreClasses_AreSealedOrAbstractOrStatic()
     {
         var open = Core.GetTypes()
