@@ -1,0 +1,398 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Plexura.Core.Access;
+using Plexura.Core.Auditing;
+using Plexura.Core.Clients;
+using Plexura.Core.Common;
+using Plexura.Core.Consent;
+using Plexura.Core.Invitations;
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
+using Plexura.Tests.Web;
+
+namespace Plexura.Tests.Isolation;
+
+/// <summary>
+/// Every API endpoint on practice data, called as every role against its own practice and with another practice's ids:
+/// the roles the product allows succeed, everyone else is refused (403 ProblemDetails) and audited, and no call reads,
+/// changes or echoes another practice's records. The API half of issue 4; the Core half is
+/// <see cref="UseCaseIsolationMatrixTests"/>.
+/// </summary>
+/// <remarks>
+/// The case table is checked against the app's <see cref="EndpointDataSource"/>, so a new <c>/api/</c> endpoint fails
+/// this suite until it is placed in the table or named, with a reason, as one that touches no practice's data.
+/// Practice A is the victim and the "own practice"; B's members make the cross-practice attempts. Rows that really
+/// change something aim at fresh records (a new client, a new clinician) so no row disturbs another or an actor's token.
+/// </remarks>
+public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory factory) : IClassFixture<ApiIsolationMatrixTests.Factory>
+{
+    private const string Clients = ApiMatrixArrange.ClientsPath;
+
+    private static readonly IReadOnlyList<PracticeRole> Roles = Web.Practice.Roles;
+
+    private static readonly PracticeRole[] Clinical = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician];
+
+    private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
+
+    private static readonly PracticeRole[] OwnerOnly = [PracticeRole.Owner];
+
+    private static readonly Regex RouteParameter = new(@"\{(?<name>\w+)(:[^}]*)?\}", RegexOptions.Compiled);
+
+    /// <summary>API endpoints that read or change no practice's records, with why.</summary>
+    private static readonly Dictionary<string, string> NotPracticeData = new(StringComparer.Ordinal)
+    {
+        ["POST /api/v1/auth/token"] = "signs in with the credentials given; names no practice record",
+        ["POST /api/v1/auth/token/mfa"] = "second sign-in step for the challenge's own account",
+        ["POST /api/v1/auth/sign-out"] = "ends the presented token's own session",
+        ["GET /api/v1/me"] = "describes the presented token's own account and session",
+        ["POST /api/v1/csp-reports/"] = "anonymous browser violation reports; logged, never stored with a practice",
+    };
+
+    /// <summary>Every endpoint on practice data: how to call it, who may, and which other-practice ids to try in it.</summary>
+    private static readonly IReadOnlyList<ApiCase> Cases =
+    [
+        new("SearchClients", "POST", $"{Clients}/search", Clinical, Fresh.None, _ => new { query = "Jordan" }, []),
+        new("CreateClient", "POST", $"{Clients}/", Clinical, Fresh.None, _ => new { name = "Avery Quinn", dateOfBirth = "1985-01-05" }, []),
+        new("GetClient", "GET", $"{Clients}/{{id:guid}}", Managers, Fresh.None, _ => null, [Aim.Foreign]),
+        new("UpdateClient", "PUT", $"{Clients}/{{id:guid}}", Managers, Fresh.Client,
+            t => new { name = "Changed Name", dateOfBirth = "1990-04-02", isRestricted = true, isPart2 = true, version = t.Version }, [Aim.Foreign]),
+        new("ArchiveClient", "POST", $"{Clients}/{{id:guid}}/archive", Managers, Fresh.Client, _ => null, [Aim.Foreign]),
+        new("RecordConsent", "POST", $"{Clients}/{{id:guid}}/consents", Managers, Fresh.Client,
+            _ => new { kind = "AiProcessing", method = "Written", effectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1) }, [Aim.Foreign]),
+        new("RevokeConsent", "POST", $"{Clients}/{{id:guid}}/consents/{{consentId:guid}}/revoke", Managers, Fresh.ClientWithConsent,
+            _ => new { reason = "Client asked" }, [Aim.Foreign, Aim.ForeignClientOwnOther, Aim.OwnClientForeignOther]),
+        new("ListClientAccess", "GET", $"{Clients}/{{id:guid}}/access", Managers, Fresh.None, _ => null, [Aim.Foreign]),
+        new("GrantClientAccess", "PUT", $"{Clients}/{{id:guid}}/access/{{membershipId:guid}}", Managers, Fresh.Client,
+            _ => new { view = true, edit = true, push = true, export = true }, [Aim.Foreign, Aim.ForeignClientOwnOther, Aim.OwnClientForeignOther]),
+        new("RevokeClientAccess", "DELETE", $"{Clients}/{{id:guid}}/access/{{membershipId:guid}}", Managers, Fresh.ClientWithGrant,
+            _ => null, [Aim.Foreign, Aim.ForeignClientOwnOther, Aim.OwnClientForeignOther]),
+        new("ChangeMemberRole", "PUT", "/api/v1/members/{membershipId:guid}/role", Managers, Fresh.Member, _ => new { role = "Compliance" }, [Aim.Foreign]),
+        new("RemoveMember", "DELETE", "/api/v1/members/{membershipId:guid}", Managers, Fresh.Member, _ => null, [Aim.Foreign]),
+        new("SetMemberScope", "PUT", "/api/v1/members/{membershipId:guid}/scope", Managers, Fresh.Member,
+            _ => new { scope = "AllClients", allClientsPermissions = new { view = true, edit = true, push = true, export = true } }, [Aim.Foreign]),
+        new("TransferOwnership", "POST", "/api/v1/practice/ownership-transfer", OwnerOnly, Fresh.MemberWithSecondFactor,
+            t => new { newOwnerMembershipId = t.Member, remainOwner = true }, [Aim.Foreign]),
+    ];
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public static TheoryData<string, PracticeRole> OwnPracticeRows()
+    {
+        var data = new TheoryData<string, PracticeRole>();
+        foreach (var apiCase in Cases)
+        {
+            foreach (var role in Roles)
+            {
+                data.Add(apiCase.Name, role);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, Aim, PracticeRole> OtherPracticeRows()
+    {
+        var data = new TheoryData<string, Aim, PracticeRole>();
+        foreach (var apiCase in Cases)
+        {
+            foreach (var aim in apiCase.OtherPracticeAims)
+            {
+                foreach (var role in Roles)
+                {
+                    data.Add(apiCase.Name, aim, role);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EveryApiEndpoint_IsInTheMatrixOrNamedAsNotPracticeData()
+    {
+        var mapped = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet(StringComparer.Ordinal);
+
+        var placed = Cases.Select(c => c.Key).Concat(NotPracticeData.Keys).ToHashSet(StringComparer.Ordinal);
+
+        var unclassified = mapped.Except(placed).Order(StringComparer.Ordinal).ToList();
+        var unmapped = placed.Except(mapped).Order(StringComparer.Ordinal).ToList();
+        var recordRoutesNotTriedAcross = Cases.Where(c => c.Route.Contains('{', StringComparison.Ordinal) && c.OtherPracticeAims.Length == 0).Select(c => c.Key).ToList();
+
+        Assert.NotEmpty(mapped);
+        Assert.True(unclassified.Count == 0, $"Place these endpoints in the matrix or in NotPracticeData: {string.Join(", ", unclassified)}");
+        Assert.True(unmapped.Count == 0, $"Classified but no longer mapped: {string.Join(", ", unmapped)}");
+        Assert.True(recordRoutesNotTriedAcross.Count == 0, $"These name a record but are never tried with another practice's ids: {string.Join(", ", recordRoutesNotTriedAcross)}");
+        Assert.DoesNotContain(Cases.GroupBy(c => c.Name), g => g.Count() > 1);
+        Assert.DoesNotContain(Cases.GroupBy(c => c.Key), g => g.Count() > 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(OwnPracticeRows))]
+    public async Task Endpoint_OwnPractice_AllowedRolesSucceedOthersAre403AuditedAndChangeNothing(string name, PracticeRole role)
+    {
+        var apiCase = Cases.Single(c => c.Name == name);
+        var (a, b) = await factory.WorldsAsync();
+        var actor = a.Practice.Members[role];
+        var target = await OwnTargetAsync(apiCase, a);
+        var bystanderBefore = await SnapshotAsync(b.PracticeId, [], withAudit: true);
+        var before = await SnapshotAsync(a.PracticeId, [], withAudit: false);
+        var deniedBefore = await DeniedHeadAsync(a.PracticeId, actor);
+
+        var response = await SendAsync(apiCase, target, actor.Token);
+
+        Assert.Equal(bystanderBefore, await SnapshotAsync(b.PracticeId, [], withAudit: true));
+        await AssertMentionsNoneOfAsync(response, b);
+        if (apiCase.Allowed.Contains(role))
+        {
+            Assert.True(response.IsSuccess, $"{apiCase.Key} as {role} should succeed in its own practice but answered {response}");
+            if (apiCase.Name == "SearchClients")
+            {
+                await AssertSearchHitsAsync(response, a, role);
+            }
+
+            return;
+        }
+
+        Assert.True(response.Status == HttpStatusCode.Forbidden, $"{apiCase.Key} as {role} should be 403 but answered {response}");
+        Assert.Equal("application/problem+json", response.MediaType);
+        Assert.Equal(before, await SnapshotAsync(a.PracticeId, [], withAudit: false));
+        Assert.True(await DeniedHeadAsync(a.PracticeId, actor) > deniedBefore, $"{apiCase.Key} as {role} was refused but no Denied audit event by the actor was written");
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherPracticeRows))]
+    public async Task Endpoint_OtherPracticesIds_Are404Or403AuditedAtHomeAndTouchNothing(string name, Aim aim, PracticeRole role)
+    {
+        var apiCase = Cases.Single(c => c.Name == name);
+        var (a, b) = await factory.WorldsAsync();
+        var actor = b.Practice.Members[role];
+        var target = await OtherTargetAsync(aim, victim: a, home: b);
+        var victimClients = await ClientIdsAsync(a.PracticeId);
+        var victimBefore = await SnapshotAsync(a.PracticeId, [], withAudit: true);
+        var homeBefore = await SnapshotAsync(b.PracticeId, victimClients, withAudit: false);
+        var deniedBefore = await DeniedHeadAsync(b.PracticeId, actor);
+
+        var response = await SendAsync(apiCase, target, actor.Token);
+
+        Assert.True(
+            response.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden,
+            $"{apiCase.Key} ({aim}) as {role} of another practice must be 404 or 403 but answered {response}");
+        Assert.Equal("application/problem+json", response.MediaType);
+        Assert.Equal(victimBefore, await SnapshotAsync(a.PracticeId, [], withAudit: true));
+        Assert.Equal(homeBefore, await SnapshotAsync(b.PracticeId, victimClients, withAudit: false));
+        await AssertMentionsNoneOfAsync(response, a);
+        Assert.True(
+            await DeniedHeadAsync(b.PracticeId, actor) > deniedBefore,
+            $"{apiCase.Key} ({aim}) as {role} was refused but wrote no Denied audit event by the actor in their own practice");
+    }
+
+    /// <summary>The ids a row of the own practice aims at: fresh records where an allowed call changes something.</summary>
+    private async Task<Target> OwnTargetAsync(ApiCase apiCase, MatrixPractice a)
+    {
+        var practice = a.Practice;
+        switch (apiCase.Fresh)
+        {
+            case Fresh.Client:
+            case Fresh.ClientWithConsent:
+            case Fresh.ClientWithGrant:
+                var clientId = await PracticeArrange.CreateClientAsync(factory, practice, PracticeRole.Owner, "Morgan Fresh");
+                var consentId = apiCase.Fresh == Fresh.ClientWithConsent ? await ApiMatrixArrange.RecordConsentAsync(factory, practice, clientId) : a.ConsentId;
+                if (apiCase.Fresh == Fresh.ClientWithGrant)
+                {
+                    await ApiMatrixArrange.GrantViewAsync(factory, practice, clientId, a.TaylorId);
+                }
+
+                return new Target(clientId, consentId, a.TaylorId, 0);
+            case Fresh.Member:
+            case Fresh.MemberWithSecondFactor:
+                var member = await ApiMatrixArrange.AddClinicianAsync(factory, practice, apiCase.Fresh == Fresh.MemberWithSecondFactor);
+                return new Target(practice.ClientId, a.ConsentId, member, await VersionAsync(practice.PracticeId, practice.ClientId));
+            default:
+                return new Target(practice.ClientId, a.ConsentId, a.TaylorId, await VersionAsync(practice.PracticeId, practice.ClientId));
+        }
+    }
+
+    /// <summary>The victim's ids, or the victim's mixed with the caller's own (own client with the victim's consent or member, and the reverse).</summary>
+    private async Task<Target> OtherTargetAsync(Aim aim, MatrixPractice victim, MatrixPractice home) => aim switch
+    {
+        Aim.Foreign => new Target(victim.ClientId, victim.ConsentId, victim.TaylorId, await VersionAsync(victim.PracticeId, victim.ClientId)),
+        Aim.ForeignClientOwnOther => new Target(victim.ClientId, home.ConsentId, home.TaylorId, await VersionAsync(victim.PracticeId, victim.ClientId)),
+        Aim.OwnClientForeignOther => new Target(home.ClientId, victim.ConsentId, victim.TaylorId, await VersionAsync(home.PracticeId, home.ClientId)),
+        _ => throw new ArgumentOutOfRangeException(nameof(aim)),
+    };
+
+    private async Task<Answer> SendAsync(ApiCase apiCase, Target target, string token)
+    {
+        var path = RouteParameter.Replace(apiCase.Route, m => m.Groups["name"].Value switch
+        {
+            "id" => target.Client.ToString(),
+            "consentId" => target.Consent.ToString(),
+            "membershipId" => target.Member.ToString(),
+            var other => throw new InvalidOperationException($"No id for route parameter {other}."),
+        });
+        using var request = new HttpRequestMessage(new HttpMethod(apiCase.Method), path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (apiCase.Body(target) is { } body)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var client = factory.CreateClient();
+        using var response = await client.SendAsync(request, Ct);
+        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>Owners and admins find the owner's client; the clinician, granted nothing, finds none of the practice's clients.</summary>
+    private async Task AssertSearchHitsAsync(Answer response, MatrixPractice a, PracticeRole role)
+    {
+        var hits = JsonDocument.Parse(response.Body).RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        if (role == PracticeRole.Clinician)
+        {
+            var practiceClients = (await ClientIdsAsync(a.PracticeId)).Select(c => c.ToString());
+            Assert.Empty(hits.Intersect(practiceClients));
+        }
+        else
+        {
+            Assert.Contains(a.Practice.ClientId.ToString(), hits);
+        }
+    }
+
+    /// <summary>The body names none of <paramref name="practice"/>'s clients, consents or members, by id or by the matrix client's name.</summary>
+    private async Task AssertMentionsNoneOfAsync(Answer response, MatrixPractice practice)
+    {
+        var members = await GetAsync<IMembershipRepository, IReadOnlyList<Membership>>(r => r.ListAsync(practice.PracticeId, Ct));
+        string[] forbidden =
+        [
+            practice.ClientName,
+            practice.ConsentId.ToString(),
+            practice.TaylorId.ToString(),
+            .. (await ClientIdsAsync(practice.PracticeId)).Select(c => c.ToString()),
+            .. members.Select(m => m.Id.ToString()),
+            .. members.Select(m => m.UserId.ToString()),
+        ];
+        var leaked = forbidden.Where(f => response.Body.Contains(f, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(leaked.Count == 0, $"The answer names another practice's records: {string.Join(", ", leaked)}");
+    }
+
+    /// <summary>Everything stored for the practice, serialised: the practice, members, invitations, clients with their
+    /// consents and grants (and those filed under <paramref name="alsoClients"/>), and the audit chain's head when asked.</summary>
+    private async Task<string> SnapshotAsync(PracticeId id, IReadOnlyList<ClientId> alsoClients, bool withAudit)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var clients = await services.GetRequiredService<IClientRepository>().ListAsync(id, null, includeArchived: true, 1000, Ct);
+        var consents = new List<ClientConsent>();
+        var grants = new List<ClientGrant>();
+        foreach (var clientId in clients.Select(c => c.Id).Concat(alsoClients).Distinct())
+        {
+            consents.AddRange(await services.GetRequiredService<IClientConsentRepository>().ListForClientAsync(id, clientId, Ct));
+            grants.AddRange(await services.GetRequiredService<IClientGrantRepository>().ListForClientAsync(id, clientId, Ct));
+        }
+
+        var snapshot = new
+        {
+            Practice = await services.GetRequiredService<IPracticeRepository>().GetAsync(id, Ct),
+            Members = await services.GetRequiredService<IMembershipRepository>().ListAsync(id, Ct),
+            Invitations = await services.GetRequiredService<IInvitationRepository>().ListAsync(id, Ct),
+            Clients = clients,
+            Consents = consents,
+            Grants = grants,
+            AuditHead = withAudit ? (await services.GetRequiredService<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault() : 0,
+        };
+        return JsonSerializer.Serialize(snapshot);
+    }
+
+    /// <summary>The sequence of the actor's newest Denied event in the practice's audit log (0 when there is none).</summary>
+    private Task<long> DeniedHeadAsync(PracticeId practiceId, ArrangedMember actor) =>
+        GetAsync<IAuditStore, long>(async store =>
+            (await store.QueryAsync(practiceId, new AuditQuery(ActorUserId: actor.UserId, Result: AuditResult.Denied, Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault());
+
+    private Task<IReadOnlyList<ClientId>> ClientIdsAsync(PracticeId practiceId) =>
+        GetAsync<IClientRepository, IReadOnlyList<ClientId>>(async r => [.. (await r.ListAsync(practiceId, null, includeArchived: true, 1000, Ct)).Select(c => c.Id)]);
+
+    private Task<long> VersionAsync(PracticeId practiceId, ClientId clientId) =>
+        GetAsync<IClientRepository, long>(async r => (await r.GetAsync(practiceId, clientId, Ct))!.Version);
+
+    private async Task<TResult> GetAsync<TService, TResult>(Func<TService, Task<TResult>> read)
+        where TService : notnull
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Which ids of another practice a cross-practice row puts in the request.</summary>
+    public enum Aim
+    {
+        /// <summary>Every id is the victim practice's.</summary>
+        Foreign,
+
+        /// <summary>The victim's client with the caller's own consent or member.</summary>
+        ForeignClientOwnOther,
+
+        /// <summary>The caller's own client with the victim's consent or member.</summary>
+        OwnClientForeignOther,
+    }
+
+    /// <summary>What an own-practice row needs made fresh, so an allowed change lands on a record no other row uses.</summary>
+    private enum Fresh
+    {
+        None,
+        Client,
+        ClientWithConsent,
+        ClientWithGrant,
+        Member,
+        MemberWithSecondFactor,
+    }
+
+    /// <summary>One endpoint of the matrix.</summary>
+    /// <param name="Name">The endpoint's name (as in OpenAPI).</param>
+    /// <param name="Method">The HTTP method.</param>
+    /// <param name="Route">The route pattern exactly as mapped.</param>
+    /// <param name="Allowed">The roles that succeed on their own practice's records.</param>
+    /// <param name="Fresh">What an own-practice row makes fresh to aim at.</param>
+    /// <param name="Body">The request body for a target, or null for none.</param>
+    /// <param name="OtherPracticeAims">The cross-practice variants to try; empty when the endpoint names no record.</param>
+    private sealed record ApiCase(
+        string Name, string Method, string Route, PracticeRole[] Allowed, Fresh Fresh, Func<Target, object?> Body, Aim[] OtherPracticeAims)
+    {
+        public string Key => $"{Method} {Route}";
+    }
+
+    /// <summary>The ids put in a request.</summary>
+    private sealed record Target(ClientId Client, ClientConsentId Consent, MembershipId Member, long Version);
+
+    private sealed record Answer(HttpStatusCode Status, string? MediaType, string Body)
+    {
+        public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+        public override string ToString() => $"{(int)Status} {MediaType}: {Body}";
+    }
+
+    /// <summary>The test app with practices A and B, each with the matrix's extra client, consent and clinician.</summary>
+    public sealed class Factory : PracticeArrangeFactory
+    {
+        private readonly Lazy<Task<(MatrixPractice A, MatrixPractice B)>> _worlds;
+
+        public Factory()
+        {
+            _worlds = new Lazy<Task<(MatrixPractice A, MatrixPractice B)>>(ArrangeAsync);
+        }
+
+        /// <summary>A and B, arranged on first use.</summary>
+        public Task<(MatrixPractice A, MatrixPractice B)> WorldsAsync() => _worlds.Value;
+
+        private async Task<(MatrixPractice A, MatrixPractice B)> ArrangeAsync()
+        {
+            var (a, b) = await SharedPairAsync();
+            return (await ApiMatrixArrange.ArrangeAsync(this, a, "Dana Quillon"), await ApiMatrixArrange.ArrangeAsync(this, b, "Dana Marlowe"));
+        }
+    }
+}

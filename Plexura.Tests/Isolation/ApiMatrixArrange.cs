@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
+using Plexura.Core.Common;
+using Plexura.Core.Email;
+using Plexura.Core.Identity;
+using Plexura.Core.Identity.BeginMfaEnrollment;
+using Plexura.Core.Identity.ConfirmMfaEnrollment;
+using Plexura.Core.Invitations.AcceptInvitation;
+using Plexura.Core.Invitations.InviteMember;
+using Plexura.Core.Memberships;
+using Plexura.Tests.Web;
+
+namespace Plexura.Tests.Isolation;
+
+/// <summary>One practice of the API matrix: the arranged practice, plus a client with a consent and a clinician granted view on it.</summary>
+/// <param name="Practice">The practice with a signed-in member of every role and the owner's client.</param>
+/// <param name="ClientId">A second client of the owner, with a consent and a grant (the records another practice aims at).</param>
+/// <param name="ClientName">That client's name, looked for in other practices' response bodies.</param>
+/// <param name="ConsentId">A consent of that client.</param>
+/// <param name="TaylorId">A clinician who never acts in the matrix, granted view on that client.</param>
+public sealed record MatrixPractice(Practice Practice, ClientId ClientId, string ClientName, ClientConsentId ConsentId, MembershipId TaylorId)
+{
+    public PracticeId PracticeId => Practice.PracticeId;
+}
+
+/// <summary>Arranges the extra records of the API isolation matrix through the app's own API and use cases.</summary>
+/// <remarks>
+/// Fresh members are made here rather than in <see cref="PracticeArrange"/> so rows that change a member (role, removal,
+/// scope, ownership) never touch one of the arranged actors, whose tokens the other rows still use.
+/// </remarks>
+public static class ApiMatrixArrange
+{
+    public const string ClientsPath = "/api/v1/clients";
+
+    private static readonly Uri TokenUri = new("/api/v1/auth/token", UriKind.Relative);
+
+    /// <summary>The practice's extra client (named <paramref name="clientName"/>) with a consent, and a clinician granted view on it.</summary>
+    public static async Task<MatrixPractice> ArrangeAsync(WebApplicationFactory<Program> factory, Practice practice, string clientName)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        var clientId = await PracticeArrange.CreateClientAsync(factory, practice, PracticeRole.Owner, clientName);
+        var consentId = await RecordConsentAsync(factory, practice, clientId);
+        var taylor = await AddClinicianAsync(factory, practice, withSecondFactor: false);
+        await GrantViewAsync(factory, practice, clientId, taylor);
+        return new MatrixPractice(practice, clientId, clientName, consentId, taylor);
+    }
+
+    /// <summary>A new clinician of the practice (invited by the owner, accepted), optionally with a second factor; returns the membership.</summary>
+    public static async Task<MembershipId> AddClinicianAsync(WebApplicationFactory<Program> factory, Practice practice, bool withSecondFactor)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(practice);
+        var services = factory.Services;
+        var email = IdentityArrange.NewEmail("fresh");
+        await PracticeArrange.RunAsAsync(services, practice.Owner.Token, sp => sp.GetRequiredService<InviteMemberHandler>()
+            .HandleAsync(new InviteMemberCommand(email, PracticeRole.Clinician), ClientInfo.Unknown, CancellationToken.None));
+        var invitation = await MailedTokenAsync(services, email, "/account/accept-invitation");
+        AcceptInvitationResult accepted;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            accepted = await scope.ServiceProvider.GetRequiredService<AcceptInvitationHandler>().HandleAsync(
+                new AcceptInvitationCommand(invitation, "Fresh Clinician", IdentityArrange.Password), ClientInfo.Unknown, CancellationToken.None);
+        }
+
+        if (withSecondFactor)
+        {
+            await EnrollSecondFactorAsync(factory, email);
+        }
+
+        return accepted.MembershipId;
+    }
+
+    /// <summary>Records a verbal recording consent on the client as the owner; returns its id.</summary>
+    public static async Task<ClientConsentId> RecordConsentAsync(WebApplicationFactory<Program> factory, Practice practice, ClientId clientId)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        var response = await client.PostAsJsonAsync(
+            new Uri($"{ClientsPath}/{clientId}/consents", UriKind.Relative),
+            new { kind = "Recording", method = "Verbal", effectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        await EnsureAsync(response, HttpStatusCode.Created, "Recording a consent");
+        return ClientConsentId.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, null);
+    }
+
+    /// <summary>Grants the member view on the client as the owner.</summary>
+    public static async Task GrantViewAsync(WebApplicationFactory<Program> factory, Practice practice, ClientId clientId, MembershipId membershipId)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        var response = await client.PutAsJsonAsync(
+            new Uri($"{ClientsPath}/{clientId}/access/{membershipId}", UriKind.Relative), new { view = true, edit = false, push = false, export = false });
+        await EnsureAsync(response, HttpStatusCode.OK, "Granting view");
+    }
+
+    private static async Task EnrollSecondFactorAsync(WebApplicationFactory<Program> factory, string email)
+    {
+        using var http = factory.CreateClient();
+        var response = await http.PostAsJsonAsync(TokenUri, new { email, password = IdentityArrange.Password });
+        await EnsureAsync(response, HttpStatusCode.OK, "Signing in");
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        await PracticeArrange.RunAsAsync(factory.Services, token, async sp =>
+        {
+            var enrollment = await sp.GetRequiredService<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, CancellationToken.None);
+            var code = new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(DateTime.UtcNow);
+            await sp.GetRequiredService<ConfirmMfaEnrollmentHandler>()
+                .HandleAsync(new ConfirmMfaEnrollmentCommand(enrollment.Secret, code), ClientInfo.Unknown, CancellationToken.None);
+        });
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected, string what)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>The <c>token</c> of the newest link to <paramref name="path"/> mailed to <paramref name="email"/> (development outbox).</summary>
+    private static async Task<string> MailedTokenAsync(IServiceProvider services, string email, string path)
+    {
+        var outbox = await services.GetRequiredService<IOutboxRepository>().ListNewestAsync(50, CancellationToken.None);
+        var mail = outbox.First(m => string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase) && m.TextBody.Contains(path, StringComparison.Ordinal));
+        var token = Regex.Match(mail.TextBody, Regex.Escape(path) + @"\?token=([^\s&]+)").Groups[1].Value;
+        return Uri.UnescapeDataString(token);
+    }
+}
