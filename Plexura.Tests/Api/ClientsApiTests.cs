@@ -301,11 +301,22 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
             _ => ($"{Clients}/{a.ClientId}{suffix}", null),
         };
 
+        var before = await RefusalsAsync(a, a.Compliance);
+
         var response = await SendAsync(new HttpMethod(method), target.Path, a.Compliance.Token, target.Body);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var refusal = Assert.Single(await RefusalsAsync(a, a.Compliance), e => !before.Any(b => b.Id == e.Id));
+        Assert.StartsWith($"{method} /api/v1/clients", refusal.TargetId, StringComparison.Ordinal);
+        Assert.DoesNotContain(a.ClientId.ToString(), refusal.TargetId, StringComparison.Ordinal);
+        Assert.Equal(("endpoint", "policy"), (refusal.TargetType, refusal.Details["reason"]));
     }
+
+    /// <summary>The route refusals audited for <paramref name="member"/> in the practice.</summary>
+    private async Task<IReadOnlyList<AuditEvent>> RefusalsAsync(Practice practice, ArrangedMember member) =>
+        await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(
+            practice.PracticeId, new AuditQuery(Action: AuditAction.AccessRefused, ActorUserId: member.UserId, Result: AuditResult.Denied, Limit: 1000), CancellationToken.None);
 
     [Fact]
     public async Task ChangeRole_Clinician_Is403AndTheRoleIsUnchanged()
