@@ -135,6 +135,7 @@ public static class DependencyInjection
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<ClientContext>();
+        services.AddScoped<RouteRefusalAudit>();
         services.RemoveAll<ICurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();

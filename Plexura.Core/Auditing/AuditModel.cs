@@ -70,6 +70,12 @@ public enum AuditAction
     /// when such a view is refused.
     /// </summary>
     AdministrationViewed,
+
+    /// <summary>
+    /// A page or API endpoint turned a signed-in member away by its policy (the first of the two checks), before any
+    /// use case ran; always recorded with result Denied.
+    /// </summary>
+    AccessRefused,
 }
 
 /// <summary>How it ended.</summary>

@@ -235,11 +235,8 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
             await SendAsync(HttpMethod.Put, $"{path}/access/{a.Clinician.MembershipId}", a.Owner.Token, new { view = true, edit = true, push = false, export = false }),
             await SendAsync(HttpMethod.Put, $"{path}/access/{b.Clinician.MembershipId}", a.Owner.Token, new { view = true, edit = true, push = true, export = true }),
             await SendAsync(HttpMethod.Delete, $"{path}/access/{b.Clinician.MembershipId}", a.Owner.Token),
+            await SendAsync(HttpMethod.Delete, $"{path}/access/{a.Clinician.MembershipId}", a.Owner.Token),
         };
-
-        // RevokeClientAccess checks the member, not the client: it answers 204 for a client of another practice (there is
-        // nothing to delete in the caller's practice, so nothing leaks or changes). Asserted below by what is stored.
-        await SendAsync(HttpMethod.Delete, $"{path}/access/{a.Clinician.MembershipId}", a.Owner.Token);
 
         Assert.All(responses, r =>
         {
@@ -304,11 +301,22 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
             _ => ($"{Clients}/{a.ClientId}{suffix}", null),
         };
 
+        var before = await RefusalsAsync(a, a.Compliance);
+
         var response = await SendAsync(new HttpMethod(method), target.Path, a.Compliance.Token, target.Body);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var refusal = Assert.Single(await RefusalsAsync(a, a.Compliance), e => !before.Any(b => b.Id == e.Id));
+        Assert.StartsWith($"{method} /api/v1/clients", refusal.TargetId, StringComparison.Ordinal);
+        Assert.DoesNotContain(a.ClientId.ToString(), refusal.TargetId, StringComparison.Ordinal);
+        Assert.Equal(("endpoint", "policy"), (refusal.TargetType, refusal.Details["reason"]));
     }
+
+    /// <summary>The route refusals audited for <paramref name="member"/> in the practice.</summary>
+    private async Task<IReadOnlyList<AuditEvent>> RefusalsAsync(Practice practice, ArrangedMember member) =>
+        await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(
+            practice.PracticeId, new AuditQuery(Action: AuditAction.AccessRefused, ActorUserId: member.UserId, Result: AuditResult.Denied, Limit: 1000), CancellationToken.None);
 
     [Fact]
     public async Task ChangeRole_Clinician_Is403AndTheRoleIsUnchanged()

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
+using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -12,6 +13,7 @@ using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Memberships;
 using Plexura.Tests.Web;
+using Plexura.Web.Security;
 
 namespace Plexura.Tests.Api;
 
@@ -111,7 +113,7 @@ public sealed class IdentityFlowTests(IdentityFlowTests.Factory factory) : IClas
     }
 
     [Fact]
-    public async Task MembersPage_Clinician_IsSentToAccessDenied()
+    public async Task MembersPage_Clinician_IsSentToAccessDeniedAndTheRefusalIsAudited()
     {
         var (_, owner) = await IdentityArrange.SignUpAsync(factory.Services);
         var clinicianEmail = IdentityArrange.NewEmail("clinician");
@@ -131,6 +133,10 @@ public sealed class IdentityFlowTests(IdentityFlowTests.Factory factory) : IClas
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/access-denied", response.Headers.Location!.OriginalString);
+        var refusal = Assert.Single(await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(
+            owner.PracticeId, new AuditQuery(Action: AuditAction.AccessRefused, ActorUserId: clinicianPractice.UserId), CancellationToken.None));
+        Assert.Equal((AuditResult.Denied, "page", "GET /practice/members"), (refusal.Result, refusal.TargetType, refusal.TargetId));
+        Assert.Equal(Policies.PracticeManager, refusal.Details["policy"]);
     }
 
     private async Task<string> EnrollMfaAsync(string email)

@@ -10,6 +10,7 @@ using Plexura.Core.Identity.SignUp;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Tests.Support;
+using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
 
 namespace Plexura.Tests.Components;
@@ -38,6 +39,7 @@ public abstract class AppComponentTestBase : MudComponentTestBase, IAsyncLifetim
         Context.Services.RemoveAll<ICurrentUser>();
         Context.Services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         Context.Services.AddScoped<ClientContext>();
+        Context.Services.AddScoped<RouteRefusalAudit>();
     }
 
     protected static CancellationToken Ct => CancellationToken.None;

@@ -13,11 +13,13 @@ public sealed record RevokeClientAccessCommand(MembershipId MembershipId, Client
 
 /// <summary>Deletes the grant, audited with what it allowed.</summary>
 /// <remarks>
-/// Owners and admins with a second factor. The member must belong to the practice (otherwise audited and "not
-/// found"); a member without a grant on the client is left as is, quietly: the wanted state already holds. The
+/// Owners and admins with a second factor. The member and the client must belong to the practice (otherwise audited
+/// and "not found", like a forged grant); a member without a grant on the client is left as is, quietly: the wanted
+/// state already holds. The
 /// creator's implicit view and edit (see <see cref="ClientAuthorization"/>) are not a grant and stay.
 /// </remarks>
-public sealed class RevokeClientAccessHandler(PracticeAccessGate gate, IMembershipRepository memberships, IClientGrantRepository grants, IAuditLog audit)
+public sealed class RevokeClientAccessHandler(
+    PracticeAccessGate gate, AccessTargets targets, IMembershipRepository memberships, IClientGrantRepository grants, IAuditLog audit)
 {
     private const int MaxAttempts = 5;
 
@@ -35,6 +37,7 @@ public sealed class RevokeClientAccessHandler(PracticeAccessGate gate, IMembersh
             throw new RecordNotFoundException("membership");
         }
 
+        await targets.ClientAsync(actor, command.ClientId, AuditAction.PermissionChanged, "client-grant", client, ct);
         for (var attempt = 1; ; attempt++)
         {
             var grant = await grants.FindAsync(actor.PracticeId, command.MembershipId, command.ClientId, ct);

@@ -233,6 +233,24 @@ public sealed class ClientAccessUseCaseTests(SqliteStorageFixture fixture) : Acc
     }
 
     [Fact]
+    public async Task Revoke_AnotherPracticesClient_IsNotFoundAuditedAndTheirGrantStays()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var stranger = await NewVerifiedPracticeAsync();
+        var theirs = NewClient(stranger.PracticeId);
+        var theirClinician = await AddMemberAsync(stranger.PracticeId, PracticeRole.Clinician);
+        await Acting<GrantClientAccessHandler>(stranger).HandleAsync(new GrantClientAccessCommand(theirClinician.MembershipId, theirs.ClientId, ViewEdit), Client, Ct);
+
+        await Assert.ThrowsAsync<RecordNotFoundException>(() =>
+            Acting<RevokeClientAccessHandler>(owner).HandleAsync(new RevokeClientAccessCommand(clinician.MembershipId, theirs.ClientId), Client, Ct));
+
+        Assert.NotNull(await Grants.FindAsync(stranger.PracticeId, theirClinician.MembershipId, theirs.ClientId, Ct));
+        var denied = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.PermissionChanged));
+        Assert.Equal((AuditResult.Denied, "unknown-client"), (denied.Result, denied.Details["reason"]));
+    }
+
+    [Fact]
     public async Task Revoke_ByClinician_IsDeniedAndTheGrantStays()
     {
         var owner = await NewVerifiedPracticeAsync();

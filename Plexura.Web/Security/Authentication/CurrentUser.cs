@@ -41,7 +41,8 @@ public sealed class CurrentUser(IServiceProvider services) : ICurrentUser
     /// <summary>When the sign-in ends, or null.</summary>
     public DateTimeOffset? ExpiresAt => Claims?.ExpiresAt;
 
-    private TokenClaims? Claims
+    /// <summary>The signed-in user's token claims, or null when nobody is signed in.</summary>
+    public TokenClaims? Claims
     {
         get
         {

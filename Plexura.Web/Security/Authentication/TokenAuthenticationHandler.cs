@@ -20,7 +20,8 @@ public sealed class TokenAuthenticationHandler(
     UrlEncoder encoder,
     ITokenService tokens,
     SessionValidator sessions,
-    IProblemDetailsService problemDetails)
+    IProblemDetailsService problemDetails,
+    RouteRefusalAudit refusals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Plexura";
@@ -80,6 +81,7 @@ public sealed class TokenAuthenticationHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        await AuditRefusalAsync();
         if (IsApi(Request))
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -88,6 +90,18 @@ public sealed class TokenAuthenticationHandler(
         }
 
         Response.Redirect(AccessDeniedPath);
+    }
+
+    /// <summary>Records the policy refusal with the route's pattern (ids as placeholders) and the policies it carries.</summary>
+    private async Task AuditRefusalAsync()
+    {
+        var endpoint = Context.GetEndpoint();
+        var target = endpoint is RouteEndpoint route ? $"{Request.Method} {route.RoutePattern.RawText}" : $"{Request.Method} {Request.Path}";
+        var policies = endpoint?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .Select(a => a.Policy).Where(p => !string.IsNullOrEmpty(p)).Distinct(StringComparer.Ordinal);
+        var client = new ClientContext();
+        client.Set(Context);
+        await refusals.RecordAsync(Context.User, IsApi(Request) ? "endpoint" : "page", target, policies is null ? null : string.Join(',', policies), client.Current, Context.RequestAborted);
     }
 
     /// <summary>The token a request carries: the Bearer header first, then the cookie.</summary>
