@@ -67,8 +67,8 @@ public sealed class StartRecordingHandler(
         return session.Id;
     }
 
-    /// <summary>The audit code of a consent kind.</summary>
-    public static string Code(ConsentKind kind) => kind switch
+    /// <summary>The audit code of a consent kind: a fixed word, never consent text.</summary>
+    private static string Code(ConsentKind kind) => kind switch
     {
         ConsentKind.Recording => "recording",
         ConsentKind.AiProcessing => "ai-processing",
