@@ -50,6 +50,7 @@ using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Core.Sessions.StartRecording;
 
 namespace Plexura.Core;
 
@@ -117,6 +118,7 @@ public static class DependencyInjection
         services.AddScoped<RecordConsentHandler>();
         services.AddScoped<RevokeConsentHandler>();
         services.AddScoped<ListConsentsHandler>();
+        services.AddScoped<StartRecordingHandler>();
         services.AddScoped<ClientAccessGate>();
         services.AddScoped<AccessTargets>();
         services.AddScoped<SetMemberScopeHandler>();

@@ -12,6 +12,7 @@ using Plexura.Core.Invitations;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
+using Plexura.Core.Sessions;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
@@ -65,6 +66,7 @@ public static class DependencyInjection
         services.AddSingleton<IClientGrantRepository, ClientGrantRepository>();
         services.AddSingleton<IClientRepository, ClientRepository>();
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
+        services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();

@@ -9,7 +9,12 @@ namespace Plexura.Core.Access;
 /// <summary>The actor and the client they were allowed to reach.</summary>
 /// <param name="Actor">The signed-in member, read fresh.</param>
 /// <param name="Facts">The client's access facts, read fresh.</param>
-public sealed record AuthorizedClientAccess(PracticeActor Actor, ClientAccessFacts Facts);
+/// <param name="Access">The member's configured access and grant on the client, read fresh.</param>
+public sealed record AuthorizedClientAccess(PracticeActor Actor, ClientAccessFacts Facts, MemberAccess Access)
+{
+    /// <summary>Everything the member may do to the client now (what a page shows as buttons, what the extension may offer).</summary>
+    public ClientPermissions Permissions => ClientAuthorization.Effective(Actor.Role, Actor.UserId, Access, Facts);
+}
 
 /// <summary>The check every client use case calls first: loads actor, access and client, decides, audits a refusal, throws.</summary>
 /// <remarks>
@@ -67,7 +72,7 @@ public sealed class ClientAccessGate(
             throw new AccessDeniedException(decision.Reason);
         }
 
-        return new AuthorizedClientAccess(actor, facts);
+        return new AuthorizedClientAccess(actor, facts, access!);
     }
 
     /// <summary>The member's configured access with their grant on the client, or null when the membership is gone.</summary>

@@ -42,3 +42,22 @@ public readonly record struct ClientConsentId(Guid Value) : ITypedId, IParsable<
         return ok;
     }
 }
+
+/// <summary>Identifies one clinical session: a therapy session with a client that is being (or was) recorded.</summary>
+/// <remarks>Not the sign-in session (<c>SessionId</c>): the two share only a word.</remarks>
+[JsonConverter(typeof(TypedIdJsonConverter<ClinicalSessionId>))]
+public readonly record struct ClinicalSessionId(Guid Value) : ITypedId, IParsable<ClinicalSessionId>
+{
+    public static ClinicalSessionId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString("D");
+
+    public static ClinicalSessionId Parse(string s, IFormatProvider? provider = null) => new(Guid.Parse(s, provider));
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out ClinicalSessionId result)
+    {
+        var ok = Guid.TryParse(s, provider, out var g);
+        result = new ClinicalSessionId(g);
+        return ok;
+    }
+}

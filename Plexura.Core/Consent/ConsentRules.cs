@@ -29,6 +29,9 @@ public static class ConsentStatus
 /// <summary>What a client's consents allow.</summary>
 public static class ConsentRules
 {
+    /// <summary>The kinds of consent a recorded session needs, each active.</summary>
+    private static readonly ConsentKind[] RecordingKinds = [ConsentKind.Recording, ConsentKind.AiProcessing];
+
     /// <summary>Whether a session may be recorded: an active Recording and an active AiProcessing consent are both needed.</summary>
     /// <param name="consents">All consents of one client.</param>
     /// <param name="now">The moment recording would start.</param>
@@ -36,11 +39,27 @@ public static class ConsentRules
     /// Recording without AI processing is refused too: Plexura's recording exists to be transcribed and drafted,
     /// so audio captured under a recording-only consent would be processed without consent.
     /// </remarks>
-    public static bool CanStartRecording(IReadOnlyCollection<ClientConsent> consents, DateTimeOffset now)
+    public static bool CanStartRecording(IReadOnlyCollection<ClientConsent> consents, DateTimeOffset now) =>
+        MissingForRecording(consents, now).Count == 0;
+
+    /// <summary>The kinds, of Recording and AiProcessing in that order, without an active consent: empty when recording may start.</summary>
+    /// <param name="consents">All consents of one client.</param>
+    /// <param name="now">The moment recording would start.</param>
+    /// <remarks>Tells the member (and the audit log) which consent to document, without reading any consent text.</remarks>
+    public static IReadOnlyList<ConsentKind> MissingForRecording(IReadOnlyCollection<ClientConsent> consents, DateTimeOffset now)
     {
         EnsureOneClient(consents);
-        return consents.Any(c => c.Kind == ConsentKind.Recording && ConsentStatus.IsActive(c, now))
-            && consents.Any(c => c.Kind == ConsentKind.AiProcessing && ConsentStatus.IsActive(c, now));
+        return [.. RecordingKinds.Where(kind => !consents.Any(c => c.Kind == kind && ConsentStatus.IsActive(c, now)))];
+    }
+
+    /// <summary>The active Recording and AiProcessing consents at <paramref name="now"/>, oldest first: what allows a session started then.</summary>
+    /// <param name="consents">All consents of one client.</param>
+    /// <param name="now">The moment recording starts.</param>
+    /// <remarks>A session keeps these ids as the proof of which documented consent allowed it.</remarks>
+    public static IReadOnlyList<ClientConsent> ActiveForRecording(IReadOnlyCollection<ClientConsent> consents, DateTimeOffset now)
+    {
+        EnsureOneClient(consents);
+        return [.. consents.Where(c => RecordingKinds.Contains(c.Kind) && ConsentStatus.IsActive(c, now)).OrderBy(c => c.EffectiveFrom).ThenBy(c => c.Id.ToString(), StringComparer.Ordinal)];
     }
 
     /// <summary>The Part 2 disclosure consents active at <paramref name="now"/>, oldest first.</summary>

@@ -7,6 +7,7 @@ using Plexura.Core.Invitations;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
+using Plexura.Core.Sessions;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Persistence.Documents;
 
@@ -137,6 +138,17 @@ internal static class Collections
         (c, v) => c with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(ClientConsent.ClientId)), Unique: false)]);
 
+    /// <summary>Clinical sessions (recorded therapy sessions), listed per client.</summary>
+    public static readonly CollectionDefinition<ClinicalSession> ClinicalSessions = new(
+        "clinical_sessions",
+        ClinicalSession.RecordType,
+        IsPracticeOwned: true,
+        s => s.Id.ToString(),
+        s => s.PracticeId,
+        s => s.Version,
+        (s, v) => s with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(ClinicalSession.ClientId)), Unique: false)]);
+
     /// <summary>
     /// Client grants. The member-and-client key is unique within the practice (one answer per member and client);
     /// the member and client indexes serve "this member's grants" and "who can see this client".
@@ -171,6 +183,7 @@ internal static class Collections
         CollectionShape.Of(ClientGrants),
         CollectionShape.Of(Clients),
         CollectionShape.Of(ClientConsents),
+        CollectionShape.Of(ClinicalSessions),
     ];
 }
 

@@ -152,6 +152,8 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         Assert.True((await grant.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("permissions").GetProperty("view").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        var seen = (await during.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("permissions");
+        Assert.Equal((true, false, false, false), (seen.GetProperty("view").GetBoolean(), seen.GetProperty("edit").GetBoolean(), seen.GetProperty("push").GetBoolean(), seen.GetProperty("export").GetBoolean()));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         var entries = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
         Assert.Equal(4, entries.Count);

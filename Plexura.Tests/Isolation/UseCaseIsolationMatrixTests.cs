@@ -33,6 +33,8 @@ using Plexura.Core.Practices;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Core.Sessions;
+using Plexura.Core.Sessions.StartRecording;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Practices;
 
@@ -103,6 +105,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
                 new RecordConsentCommand(t.ClientId, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, m.Now)), Client, Ct)),
         Act<RevokeConsentHandler>(Managers, true, (m, actor, t) =>
             m.Acting<RevokeConsentHandler>(actor).HandleAsync(new RevokeConsentCommand(t.ClientId, t.ConsentId, "Client asked"), Client, Ct)),
+        Act<StartRecordingHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<StartRecordingHandler>(actor).HandleAsync(new StartRecordingCommand(t.ClientId), Client, Ct)),
         Act<ListClientAccessHandler>(Managers, true, (m, actor, t) =>
             m.Acting<ListClientAccessHandler>(actor).HandleAsync(new ListClientAccessCommand(t.ClientId), Client, Ct)),
         Act<GrantClientAccessHandler>(Managers, true, (m, actor, t) =>
@@ -292,7 +296,7 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
     }
 
     /// <summary>A practice with an owner, admin, clinician and compliance officer (all verified, with a second factor), a
-    /// client created by the owner with a consent, a clinician Taylor granted view on it, and a pending invitation.</summary>
+    /// client created by the owner with recording and AI-processing consents, a clinician Taylor granted view on it, and a pending invitation.</summary>
     private async Task<World> NewWorldAsync()
     {
         var owner = await NewVerifiedPracticeAsync();
@@ -307,6 +311,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         var clientId = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(new ClientDetails(ClientName, new DateOnly(1990, 4, 2))), Client, Ct);
         var consentId = await Acting<RecordConsentHandler>(owner).HandleAsync(
             new RecordConsentCommand(clientId, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), Client, Ct);
+        await Acting<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(clientId, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, Now)), Client, Ct);
         await Acting<GrantClientAccessHandler>(owner).HandleAsync(new GrantClientAccessCommand(taylor.MembershipId, clientId, new ClientPermissions(true, false, false, false)), Client, Ct);
         var invitation = await Acting<InviteMemberHandler>(owner).HandleAsync(new InviteMemberCommand($"invitee-{Guid.NewGuid():N}@example.com", PracticeRole.Clinician), Client, Ct);
         var client = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, clientId, Ct);
@@ -328,6 +334,7 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             Members = await Fixture.Get<IMembershipRepository>().ListAsync(id, Ct),
             Clients = await Fixture.Get<IClientRepository>().ListAsync(id, null, includeArchived: true, 1000, Ct),
             Consents = await Fixture.Get<IClientConsentRepository>().ListForClientAsync(id, world.ClientId, Ct),
+            Sessions = await Fixture.Get<IClinicalSessionRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Grants = await Fixture.Get<IClientGrantRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Invitations = await Fixture.Get<IInvitationRepository>().ListAsync(id, Ct),
             AuditHead = !withAudit ? 0 : (await Fixture.Get<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault(),

@@ -95,6 +95,17 @@ public sealed class SqliteEngineTests : IAsyncLifetime
             });
 
     [Fact]
+    public Task Migrate_DatabaseAtVersion10_CreatesTheClinicalSessionsTableWithItsClientIndex() =>
+        UpgradeFromAsync(
+            10, beforeUpgrade: null,
+            async check =>
+            {
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'clinical_sessions'"));
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_clinical_sessions_clientId'"));
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version = 11"));
+            });
+
+    [Fact]
     public Task Migrate_DatabaseAtVersion5_AddsThePasswordResetTokenIndex() =>
         UpgradeFromAsync(
             5,

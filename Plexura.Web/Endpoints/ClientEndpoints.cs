@@ -80,9 +80,21 @@ public sealed record PermissionsDto(bool View, bool Edit, bool Push, bool Export
     internal ClientPermissions ToPermissions() => new(View, Edit, Push, Export);
 }
 
-/// <summary>A client as a permitted member sees it; <see cref="Version"/> (also the <c>ETag</c>) goes back with an edit.</summary>
+/// <summary>
+/// A client as a permitted member sees it; <see cref="Version"/> (also the <c>ETag</c>) goes back with an edit, and
+/// <see cref="Permissions"/> says what the caller may do to it now (so the extension offers push only where allowed).
+/// </summary>
 public sealed record ClientResponse(
-    ClientId Id, string Name, DateOnly DateOfBirth, string? Pronouns, string? ExternalRecordNumber, bool IsRestricted, bool IsPart2, bool IsArchived, long Version)
+    ClientId Id,
+    string Name,
+    DateOnly DateOfBirth,
+    string? Pronouns,
+    string? ExternalRecordNumber,
+    bool IsRestricted,
+    bool IsPart2,
+    bool IsArchived,
+    long Version,
+    PermissionsDto Permissions)
 {
     /// <inheritdoc />
     public override string ToString() => $"{nameof(ClientResponse)} {{ Id = {Id}, PHI hidden }}";
@@ -224,7 +236,8 @@ public static class ClientEndpoints
         response.Headers.ETag = ETag(view.Version);
         var d = view.Details;
         return TypedResults.Ok(new ClientResponse(
-            view.ClientId, d.Name, d.DateOfBirth, d.Pronouns, d.ExternalRecordNumber, view.IsRestricted, view.IsPart2, view.IsArchived, view.Version));
+            view.ClientId, d.Name, d.DateOfBirth, d.Pronouns, d.ExternalRecordNumber, view.IsRestricted, view.IsPart2, view.IsArchived, view.Version,
+            PermissionsDto.From(view.Permissions)));
     }
 
     /// <remarks>

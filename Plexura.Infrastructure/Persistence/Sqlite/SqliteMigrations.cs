@@ -62,6 +62,7 @@ internal static class SqliteMigrations
         new(9, "client consents", (c, t) => CreateCollectionAsync(c, t, Collections.ClientConsents)),
 
         new(10, "client grants", (c, t) => CreateCollectionAsync(c, t, Collections.ClientGrants)),
+        new(11, "clinical sessions", (c, t) => CreateCollectionAsync(c, t, Collections.ClinicalSessions)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

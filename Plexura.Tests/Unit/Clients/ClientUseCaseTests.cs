@@ -37,6 +37,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
 
         Assert.Equal(Dana, view.Details);
         Assert.True(view.IsRestricted);
+        Assert.Equal(new ClientPermissions(true, true, false, false), view.Permissions);
         var stored = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, id, Ct);
         Assert.DoesNotContain("Dana", stored!.ProtectedName, StringComparison.Ordinal);
         var created = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.TargetType == "client");

@@ -107,6 +107,51 @@ public sealed class ConsentRulesTests
     }
 
     [Fact]
+    public void MissingForRecording_NoConsents_NamesRecordingThenAiProcessing() =>
+        Assert.Equal([ConsentKind.Recording, ConsentKind.AiProcessing], ConsentRules.MissingForRecording([], Now));
+
+    [Fact]
+    public void MissingForRecording_OnlyRecordingActive_NamesAiProcessing() =>
+        Assert.Equal([ConsentKind.AiProcessing], ConsentRules.MissingForRecording([Consent(ConsentKind.Recording)], Now));
+
+    [Fact]
+    public void MissingForRecording_RecordingRevokedAndPart2Active_NamesBoth()
+    {
+        var revoked = Consent(ConsentKind.Recording) with { RevokedAt = Now, RevokedBy = UserId.New() };
+
+        var missing = ConsentRules.MissingForRecording([revoked, Consent(ConsentKind.Part2Disclosure, expiresAt: Now.AddDays(30))], Now);
+
+        Assert.Equal([ConsentKind.Recording, ConsentKind.AiProcessing], missing);
+    }
+
+    [Fact]
+    public void MissingForRecording_BothActive_IsEmpty() =>
+        Assert.Empty(ConsentRules.MissingForRecording([Consent(ConsentKind.AiProcessing), Consent(ConsentKind.Recording)], Now));
+
+    [Fact]
+    public void MissingForRecording_ConsentsOfTwoClients_Throws()
+    {
+        var another = Consent(ConsentKind.AiProcessing) with { ClientId = ClientId.New() };
+
+        Assert.Throws<ArgumentException>(() => ConsentRules.MissingForRecording([Consent(ConsentKind.Recording), another], Now));
+    }
+
+    [Fact]
+    public void ActiveForRecording_MixedConsents_ReturnsOnlyActiveRecordingAndAiConsentsOldestFirst()
+    {
+        var ai = Consent(ConsentKind.AiProcessing, effectiveFrom: Now.AddDays(-2));
+        var recording = Consent(ConsentKind.Recording, effectiveFrom: Now.AddDays(-1));
+        var expired = Consent(ConsentKind.Recording, effectiveFrom: Now.AddDays(-30), expiresAt: Now.AddDays(-3));
+        var revoked = Consent(ConsentKind.AiProcessing) with { RevokedAt = Now, RevokedBy = UserId.New() };
+        var later = Consent(ConsentKind.Recording, effectiveFrom: Now.AddDays(1));
+        var disclosure = Consent(ConsentKind.Part2Disclosure, expiresAt: Now.AddDays(30));
+
+        var result = ConsentRules.ActiveForRecording([recording, expired, revoked, later, disclosure, ai], Now);
+
+        Assert.Equal([ai, recording], result);
+    }
+
+    [Fact]
     public void ActiveDisclosures_MixedConsents_ReturnsOnlyActivePart2Disclosures()
     {
         var active = Consent(ConsentKind.Part2Disclosure, expiresAt: Now.AddDays(90));
