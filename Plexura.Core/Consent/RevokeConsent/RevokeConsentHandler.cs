@@ -33,6 +33,9 @@ public sealed class RevokeConsentHandler(
         var consent = await consents.GetAsync(actor.PracticeId, command.ConsentId, ct);
         if (consent is null || consent.ClientId != command.ClientId)
         {
+            await AccessAudit.RecordAsync(
+                audit, actor, client, AuditAction.Updated, AuditResult.Denied, "client-consent", command.ConsentId.ToString(), command.ClientId, ct,
+                ("reason", "unknown-consent"));
             throw new RecordNotFoundException(ClientConsent.RecordType);
         }
 

@@ -148,7 +148,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     }
 
     [Fact]
-    public async Task RevokeConsent_ConsentOfAnotherClient_IsNotFoundAndStaysActive()
+    public async Task RevokeConsent_ConsentOfAnotherClient_IsNotFoundAuditedAndStaysActive()
     {
         var owner = await NewVerifiedPracticeAsync();
         var first = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
@@ -160,6 +160,8 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
             Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(second, consent), ClientInfo.Unknown, Ct));
 
         Assert.False((await ConsentsAsync(owner, first)).Single().IsRevoked);
+        var denied = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Updated), e => e.TargetType == "client-consent");
+        Assert.Equal((AuditResult.Denied, "unknown-consent", consent.ToString()), (denied.Result, denied.Details["reason"], denied.TargetId));
     }
 
     [Fact]
