@@ -33,6 +33,34 @@ internal static class AccessAudit
                 details.ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)),
             ct);
 
+    /// <summary>Runs <paramref name="step"/>; input it refuses is audited as <see cref="AuditResult.Failed"/> and rethrown.</summary>
+    /// <remarks>
+    /// Bad input (an over-long name, a consent expiring in the past) is refused before anything is stored, and the
+    /// attempt is still written down: who tried what and which rule stopped it. The rule's message is recorded, never
+    /// the input; validation messages are fixed texts that carry no PHI.
+    /// </remarks>
+    public static async Task<T> RefusingInvalidInputAsync<T>(
+        IAuditLog audit,
+        PracticeActor actor,
+        ClientInfo client,
+        AuditAction action,
+        string targetType,
+        string? targetId,
+        ClientId? clientId,
+        Func<Task<T>> step,
+        CancellationToken ct)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (ValidationFailedException ex)
+        {
+            await RecordAsync(audit, actor, client, action, AuditResult.Failed, targetType, targetId, clientId, ct, ("reason", "invalid-input"), ("rule", ex.Message));
+            throw;
+        }
+    }
+
     /// <summary>The audit action that matches an attempt to use <paramref name="permission"/>.</summary>
     public static AuditAction ActionFor(ClientPermission permission) => permission switch
     {

@@ -34,7 +34,9 @@ public sealed class CreateClientHandler(
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(ClientAuthorization.CanCreateClient, AuditAction.Created, "client", client, ct);
         var now = time.GetUtcNow();
-        var created = await protector.CreateAsync(actor.PracticeId, ClientId.New(), command.Details, actor.UserId, now, ct)
+        var id = ClientId.New();
+        var created = await AccessAudit.RefusingInvalidInputAsync(
+            audit, actor, client, AuditAction.Created, "client", null, null, () => protector.CreateAsync(actor.PracticeId, id, command.Details, actor.UserId, now, ct), ct)
             with
         { IsRestricted = command.IsRestricted, IsPart2 = command.IsPart2 };
         await clients.AddAsync(actor.PracticeId, created, ct);

@@ -38,7 +38,8 @@ public sealed class UpdateClientHandler(
             throw new ConcurrencyConflictException("client");
         }
 
-        var changed = await protector.ChangeAsync(stored, command.Details, time.GetUtcNow(), ct)
+        var changed = await AccessAudit.RefusingInvalidInputAsync(
+            audit, actor, client, AuditAction.Updated, "client", stored.Id.ToString(), stored.Id, () => protector.ChangeAsync(stored, command.Details, time.GetUtcNow(), ct), ct)
             with
         { IsRestricted = command.IsRestricted, IsPart2 = command.IsPart2 };
         await clients.UpdateAsync(actor.PracticeId, changed, ct);

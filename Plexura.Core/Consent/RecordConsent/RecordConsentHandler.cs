@@ -30,8 +30,9 @@ public sealed class RecordConsentHandler(
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = (await gate.RequireAsync(command.ClientId, ClientPermission.Edit, client, ct)).Actor;
-        var consent = await protector.CreateAsync(
-            actor.PracticeId, command.ClientId, ClientConsentId.New(), command.Details, actor.UserId, time.GetUtcNow(), ct);
+        var consent = await AccessAudit.RefusingInvalidInputAsync(
+            audit, actor, client, AuditAction.Created, "client-consent", null, command.ClientId,
+            () => protector.CreateAsync(actor.PracticeId, command.ClientId, ClientConsentId.New(), command.Details, actor.UserId, time.GetUtcNow(), ct), ct);
         await consents.AddAsync(actor.PracticeId, consent, ct);
         await AccessAudit.RecordAsync(
             audit, actor, client, AuditAction.Created, AuditResult.Success, "client-consent", consent.Id.ToString(), command.ClientId, ct,

@@ -85,7 +85,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     }
 
     [Fact]
-    public async Task CreateClient_OverLongName_IsRefusedWithoutEchoingIt()
+    public async Task CreateClient_OverLongName_IsRefusedAuditedWithoutEchoingIt()
     {
         var owner = await NewVerifiedPracticeAsync();
         var name = new string('x', 500);
@@ -95,6 +95,9 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
 
         Assert.DoesNotContain(name, error.Message, StringComparison.Ordinal);
         Assert.Empty(await Fixture.Get<IClientRepository>().ListAsync(owner.PracticeId, null, includeArchived: true, 10, Ct));
+        var refused = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.TargetType == "client");
+        Assert.Equal((AuditResult.Failed, "invalid-input", error.Message), (refused.Result, refused.Details["reason"], refused.Details["rule"]));
+        Assert.DoesNotContain(name, string.Join(' ', refused.Details.Values), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +125,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     }
 
     [Fact]
-    public async Task RecordConsent_ExpiryInThePast_IsRefusedAndStoresNothing()
+    public async Task RecordConsent_ExpiryInThePast_IsRefusedAuditedAndStoresNothing()
     {
         var owner = await NewVerifiedPracticeAsync();
         var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
@@ -131,6 +134,8 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now.AddDays(-2), Now.AddDays(-1))), ClientInfo.Unknown, Ct));
 
         Assert.Empty(await ConsentsAsync(owner, id));
+        var refused = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.TargetType == "client-consent");
+        Assert.Equal((AuditResult.Failed, id.ToString()), (refused.Result, refused.ClientId));
     }
 
     [Fact]
