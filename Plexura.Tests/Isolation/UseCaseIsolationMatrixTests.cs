@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core.Access;
 using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Access.ListClientAccess;
@@ -18,7 +17,6 @@ using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Consent.RevokeConsent;
-using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
 using Plexura.Core.Invitations.InviteMember;
 using Plexura.Core.Invitations.ListInvitations;
@@ -228,46 +226,11 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         Assert.Equal(home.ClientId, Assert.Single(asAdmin).ClientId);
     }
 
-    /// <summary><typeparamref name="T"/> built as the signed-in <paramref name="member"/>, every Core service that reads the current user built the same way.</summary>
+    /// <summary><typeparamref name="T"/> built as the signed-in <paramref name="member"/> (for the case table, which runs outside the base class).</summary>
     private T Acting<T>(Member member)
-        where T : class
-    {
-        ICurrentUser me = new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId);
-        var services = Fixture.Services.CreateScope().ServiceProvider;
-        var built = new Dictionary<Type, object>();
-        return (T)Build(typeof(T), services, me, built);
-    }
+        where T : class => As<T>(member);
 
     private new DateTimeOffset Now => base.Now;
-
-    private static object Build(Type type, IServiceProvider services, ICurrentUser me, Dictionary<Type, object> built)
-    {
-        if (type == typeof(ICurrentUser))
-        {
-            return me;
-        }
-
-        if (built.TryGetValue(type, out var existing))
-        {
-            return existing;
-        }
-
-        if (!ReadsCurrentUser(type))
-        {
-            return services.GetRequiredService(type);
-        }
-
-        var constructor = type.GetConstructors().Single();
-        var instance = constructor.Invoke([.. constructor.GetParameters().Select(p => Build(p.ParameterType, services, me, built))]);
-        built[type] = instance;
-        return instance;
-    }
-
-    private static bool ReadsCurrentUser(Type type) =>
-        type == typeof(ICurrentUser)
-        || (type.Assembly == typeof(PracticeId).Assembly && type.IsClass && !type.IsAbstract
-            && type.GetConstructors().SingleOrDefault() is { } constructor
-            && constructor.GetParameters().Any(p => ReadsCurrentUser(p.ParameterType)));
 
     private static TheoryData<string, PracticeRole> Rows()
     {

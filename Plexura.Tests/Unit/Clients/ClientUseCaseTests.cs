@@ -15,7 +15,6 @@ using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Consent.RevokeConsent;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
-using Plexura.Core.Practices.Access;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Practices;
 
@@ -32,8 +31,8 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var owner = await NewVerifiedPracticeAsync();
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
 
-        var id = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana, IsRestricted: true), ClientInfo.Unknown, Ct);
-        var view = await Acting<GetClientHandler>(clinician).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana, IsRestricted: true), ClientInfo.Unknown, Ct);
+        var view = await As<GetClientHandler>(clinician).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct);
 
         Assert.Equal(Dana, view.Details);
         Assert.True(view.IsRestricted);
@@ -54,7 +53,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
 
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Acting<CreateClientHandler>(compliance).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct));
+            As<CreateClientHandler>(compliance).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct));
 
         Assert.Equal(ClientAuthorization.CannotCreateClientsMessage, error.Message);
         Assert.Contains(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.Result == AuditResult.Denied);
@@ -65,10 +64,10 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task GetClient_ClinicianWithoutAGrant_IsDeniedAndAuditedAsDenied()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var other = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
 
-        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<GetClientHandler>(other).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => As<GetClientHandler>(other).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct));
 
         var denied = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed));
         Assert.Equal((AuditResult.Denied, id.ToString()), (denied.Result, denied.ClientId));
@@ -78,10 +77,10 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task GetClient_AnotherPracticesClient_IsNotFound()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var stranger = await NewVerifiedPracticeAsync();
 
-        await Assert.ThrowsAsync<RecordNotFoundException>(() => Acting<GetClientHandler>(stranger).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => As<GetClientHandler>(stranger).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct));
     }
 
     [Fact]
@@ -91,7 +90,7 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var name = new string('x', 500);
 
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = name }), ClientInfo.Unknown, Ct));
+            As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = name }), ClientInfo.Unknown, Ct));
 
         Assert.DoesNotContain(name, error.Message, StringComparison.Ordinal);
         Assert.Empty(await Fixture.Get<IClientRepository>().ListAsync(owner.PracticeId, null, includeArchived: true, 10, Ct));
@@ -105,17 +104,17 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     {
         var owner = await NewVerifiedPracticeAsync();
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
-        var id = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
 
-        var recording = await Acting<RecordConsentHandler>(clinician).HandleAsync(
+        var recording = await As<RecordConsentHandler>(clinician).HandleAsync(
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct);
         Assert.False(ConsentRules.CanStartRecording(await ConsentsAsync(owner, id), Now));
-        await Acting<RecordConsentHandler>(clinician).HandleAsync(
+        await As<RecordConsentHandler>(clinician).HandleAsync(
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, Now, Now.AddDays(365), Notes: "Signed form")),
             ClientInfo.Unknown, Ct);
         Assert.True(ConsentRules.CanStartRecording(await ConsentsAsync(owner, id), Now));
 
-        await Acting<RevokeConsentHandler>(clinician).HandleAsync(new RevokeConsentCommand(id, recording, "Client asked"), ClientInfo.Unknown, Ct);
+        await As<RevokeConsentHandler>(clinician).HandleAsync(new RevokeConsentCommand(id, recording, "Client asked"), ClientInfo.Unknown, Ct);
 
         Assert.False(ConsentRules.CanStartRecording(await ConsentsAsync(owner, id), Now));
         var events = await AuditAsync(owner.PracticeId);
@@ -128,9 +127,9 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task RecordConsent_ExpiryInThePast_IsRefusedAuditedAndStoresNothing()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
 
-        await Assert.ThrowsAsync<ValidationFailedException>(() => Acting<RecordConsentHandler>(owner).HandleAsync(
+        await Assert.ThrowsAsync<ValidationFailedException>(() => As<RecordConsentHandler>(owner).HandleAsync(
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now.AddDays(-2), Now.AddDays(-1))), ClientInfo.Unknown, Ct));
 
         Assert.Empty(await ConsentsAsync(owner, id));
@@ -142,10 +141,10 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task RecordConsent_ComplianceMember_IsDeniedAndAudited()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
 
-        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<RecordConsentHandler>(compliance).HandleAsync(
+        await Assert.ThrowsAsync<AccessDeniedException>(() => As<RecordConsentHandler>(compliance).HandleAsync(
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct));
 
         Assert.Contains(await AuditAsync(owner.PracticeId, AuditAction.Updated), e => e.Result == AuditResult.Denied && e.ClientId == id.ToString());
@@ -156,13 +155,13 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task RevokeConsent_ConsentOfAnotherClient_IsNotFoundAuditedAndStaysActive()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var first = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
-        var second = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
-        var consent = await Acting<RecordConsentHandler>(owner).HandleAsync(
+        var first = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var second = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+        var consent = await As<RecordConsentHandler>(owner).HandleAsync(
             new RecordConsentCommand(first, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct);
 
         await Assert.ThrowsAsync<RecordNotFoundException>(() =>
-            Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(second, consent), ClientInfo.Unknown, Ct));
+            As<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(second, consent), ClientInfo.Unknown, Ct));
 
         Assert.False((await ConsentsAsync(owner, first)).Single().IsRevoked);
         var denied = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Updated), e => e.TargetType == "client-consent");
@@ -174,14 +173,14 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     {
         var owner = await NewVerifiedPracticeAsync();
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
-        var id = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var renamed = Dana with { Name = "Dana Reyes-Ortiz" };
 
-        await Acting<UpdateClientHandler>(clinician).HandleAsync(new UpdateClientCommand(id, renamed, IsRestricted: true, IsPart2: true, ExpectedVersion: 0), ClientInfo.Unknown, Ct);
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Acting<UpdateClientHandler>(clinician).HandleAsync(
+        await As<UpdateClientHandler>(clinician).HandleAsync(new UpdateClientCommand(id, renamed, IsRestricted: true, IsPart2: true, ExpectedVersion: 0), ClientInfo.Unknown, Ct);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => As<UpdateClientHandler>(clinician).HandleAsync(
             new UpdateClientCommand(id, Dana, IsRestricted: false, IsPart2: false, ExpectedVersion: 0), ClientInfo.Unknown, Ct));
 
-        var view = await Acting<GetClientHandler>(clinician).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct);
+        var view = await As<GetClientHandler>(clinician).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct);
         Assert.Equal((renamed, true, true), (view.Details, view.IsRestricted, view.IsPart2));
         var updated = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Updated), e => e.Result == AuditResult.Success);
         Assert.Equal("true", updated.Details["flagsChanged"]);
@@ -191,12 +190,12 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task ArchiveClient_Owner_KeepsItViewableButNoLongerEditable()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
 
-        await Acting<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(id), ClientInfo.Unknown, Ct);
+        await As<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(id), ClientInfo.Unknown, Ct);
 
-        Assert.True((await Acting<GetClientHandler>(owner).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct)).IsArchived);
-        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<UpdateClientHandler>(owner).HandleAsync(
+        Assert.True((await As<GetClientHandler>(owner).HandleAsync(new GetClientCommand(id), ClientInfo.Unknown, Ct)).IsArchived);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => As<UpdateClientHandler>(owner).HandleAsync(
             new UpdateClientCommand(id, Dana, false, false, ExpectedVersion: 1), ClientInfo.Unknown, Ct));
         Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Deleted), e => e.Details["change"] == "archived");
     }
@@ -207,16 +206,16 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var owner = await NewVerifiedPracticeAsync();
         var creator = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
         var outsider = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
-        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
-        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
-        var park = await Acting<CreateClientHandler>(creator).HandleAsync(new CreateClientCommand(Dana with { Name = "Dana Park" }), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+        var park = await As<CreateClientHandler>(creator).HandleAsync(new CreateClientCommand(Dana with { Name = "Dana Park" }), ClientInfo.Unknown, Ct);
         var stranger = await NewVerifiedPracticeAsync();
-        await Acting<CreateClientHandler>(stranger).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(stranger).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
 
-        var ownerSees = await Acting<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("da"), ClientInfo.Unknown, Ct);
-        var creatorSees = await Acting<SearchClientsHandler>(creator).HandleAsync(new SearchClientsCommand("dan"), ClientInfo.Unknown, Ct);
-        var outsiderSees = await Acting<SearchClientsHandler>(outsider).HandleAsync(new SearchClientsCommand("dana"), ClientInfo.Unknown, Ct);
-        var oneLetter = await Acting<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("d"), ClientInfo.Unknown, Ct);
+        var ownerSees = await As<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("da"), ClientInfo.Unknown, Ct);
+        var creatorSees = await As<SearchClientsHandler>(creator).HandleAsync(new SearchClientsCommand("dan"), ClientInfo.Unknown, Ct);
+        var outsiderSees = await As<SearchClientsHandler>(outsider).HandleAsync(new SearchClientsCommand("dana"), ClientInfo.Unknown, Ct);
+        var oneLetter = await As<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("d"), ClientInfo.Unknown, Ct);
 
         Assert.Equal(["Dana Park", "Dana Reyes"], ownerSees.Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(park, Assert.Single(creatorSees).ClientId);
@@ -230,16 +229,16 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     {
         var owner = await NewVerifiedPracticeAsync();
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
-        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
-        var own = await Acting<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
-        var archived = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Ari Cole" }), ClientInfo.Unknown, Ct);
-        await Acting<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(archived), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var own = await As<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+        var archived = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Ari Cole" }), ClientInfo.Unknown, Ct);
+        await As<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(archived), ClientInfo.Unknown, Ct);
         var stranger = await NewVerifiedPracticeAsync();
-        await Acting<CreateClientHandler>(stranger).HandleAsync(new CreateClientCommand(Dana with { Name = "Other Practice" }), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(stranger).HandleAsync(new CreateClientCommand(Dana with { Name = "Other Practice" }), ClientInfo.Unknown, Ct);
 
-        var ownerSees = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
-        var ownerWithArchived = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(IncludeArchived: true), ClientInfo.Unknown, Ct);
-        var clinicianSees = await Acting<ListClientsHandler>(clinician).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var ownerSees = await As<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var ownerWithArchived = await As<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(IncludeArchived: true), ClientInfo.Unknown, Ct);
+        var clinicianSees = await As<ListClientsHandler>(clinician).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
 
         Assert.Equal(["Dana Reyes", "Sam Lee"], ownerSees.Clients.Select(c => c.Name));
         Assert.Null(ownerSees.NextAfter);
@@ -256,11 +255,11 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var owner = await NewVerifiedPracticeAsync();
         for (var i = 0; i < ListClientsCommand.PageSize + 2; i++)
         {
-            await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = $"Client {i}" }), ClientInfo.Unknown, Ct);
+            await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = $"Client {i}" }), ClientInfo.Unknown, Ct);
         }
 
-        var first = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
-        var second = await Acting<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(first.NextAfter), ClientInfo.Unknown, Ct);
+        var first = await As<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var second = await As<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(first.NextAfter), ClientInfo.Unknown, Ct);
 
         Assert.Equal(ListClientsCommand.PageSize, first.Clients.Count);
         Assert.NotNull(first.NextAfter);
@@ -272,11 +271,11 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task ListClients_ComplianceMember_IsRefusedAuditedAndSeesNothing()
     {
         var owner = await NewVerifiedPracticeAsync();
-        await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
 
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Acting<ListClientsHandler>(compliance).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct));
+            As<ListClientsHandler>(compliance).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct));
 
         Assert.Equal(ClientAuthorization.NoClinicalRecordsMessage, error.Message);
         var events = await AuditAsync(owner.PracticeId, AuditAction.PhiViewed);
@@ -288,15 +287,15 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task ListConsents_RecordedAndRevoked_ShowsStatesTextAndRecorderAndAuditsOneView()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana, IsPart2: true), ClientInfo.Unknown, Ct);
-        var recording = await Acting<RecordConsentHandler>(owner).HandleAsync(
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana, IsPart2: true), ClientInfo.Unknown, Ct);
+        var recording = await As<RecordConsentHandler>(owner).HandleAsync(
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now)), ClientInfo.Unknown, Ct);
-        await Acting<RecordConsentHandler>(owner).HandleAsync(
+        await As<RecordConsentHandler>(owner).HandleAsync(
             new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Part2Disclosure, ConsentMethod.Written, Now, Now.AddDays(30), "County clinic", "Care coordination")),
             ClientInfo.Unknown, Ct);
-        await Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(id, recording), ClientInfo.Unknown, Ct);
+        await As<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(id, recording), ClientInfo.Unknown, Ct);
 
-        var list = await Acting<ListConsentsHandler>(owner).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct);
+        var list = await As<ListConsentsHandler>(owner).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct);
 
         Assert.False(list.CanStartRecording);
         Assert.Equal(ConsentState.Revoked, Assert.Single(list.Consents, c => c.Kind == ConsentKind.Recording).State);
@@ -311,10 +310,10 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task ListConsents_ClinicianWithoutAGrant_IsDenied()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
 
-        await Assert.ThrowsAsync<AccessDeniedException>(() => Acting<ListConsentsHandler>(clinician).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => As<ListConsentsHandler>(clinician).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
 
         Assert.DoesNotContain(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => e.Result == AuditResult.Success);
     }
@@ -323,26 +322,13 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
     public async Task ListConsents_AnotherPracticesClient_IsNotFound()
     {
         var owner = await NewVerifiedPracticeAsync();
-        var id = await Acting<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
         var stranger = await NewVerifiedPracticeAsync();
 
-        await Assert.ThrowsAsync<RecordNotFoundException>(() => Acting<ListConsentsHandler>(stranger).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => As<ListConsentsHandler>(stranger).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
     }
 
     private Task<IReadOnlyList<ClientConsent>> ConsentsAsync(Member owner, ClientId clientId) =>
         Fixture.Get<IClientConsentRepository>().ListForClientAsync(owner.PracticeId, clientId, Ct);
 
-    /// <summary>A handler acting as <paramref name="member"/>, with the real gates and client directory.</summary>
-    private T Acting<T>(Member member)
-        where T : class
-    {
-        ICurrentUser me = new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId);
-        var services = Fixture.Services.CreateScope().ServiceProvider;
-        var loader = ActivatorUtilities.CreateInstance<PracticeActorLoader>(services, me);
-        var gate = ActivatorUtilities.CreateInstance<PracticeAccessGate>(services, loader, me);
-        var clientGate = ActivatorUtilities.CreateInstance<ClientAccessGate>(services, loader, me);
-        var parameters = typeof(T).GetConstructors().Single().GetParameters().Select(p => p.ParameterType).ToList();
-        object[] gates = [.. new object[] { gate, clientGate }.Where(g => parameters.Contains(g.GetType()))];
-        return ActivatorUtilities.CreateInstance<T>(services, gates);
-    }
 }

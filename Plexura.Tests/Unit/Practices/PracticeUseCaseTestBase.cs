@@ -4,7 +4,6 @@ using Plexura.Core.Common;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
-using Plexura.Core.Practices.Access;
 using Plexura.Core.Users;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Identity.UseCases;
@@ -78,14 +77,45 @@ public abstract class PracticeUseCaseTestBase(SqliteStorageFixture fixture) : Id
         where T : class => As<T>(new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId));
 
     /// <summary>The handler <typeparamref name="T"/> with <paramref name="currentUser"/> as the signed-in user.</summary>
+    /// <remarks>
+    /// Every Core service in its graph that reads the current user (the gates, the actor loader, access targets) is
+    /// built here with <paramref name="currentUser"/>; everything else comes from the fixture's container.
+    /// </remarks>
     protected T As<T>(ICurrentUser currentUser)
         where T : class
     {
         var services = Fixture.Services.CreateScope().ServiceProvider;
-        var loader = ActivatorUtilities.CreateInstance<PracticeActorLoader>(services, currentUser);
-        var gate = ActivatorUtilities.CreateInstance<PracticeAccessGate>(services, loader, currentUser);
-        return ActivatorUtilities.CreateInstance<T>(services, gate);
+        return (T)Build(typeof(T), services, currentUser, []);
     }
+
+    private static object Build(Type type, IServiceProvider services, ICurrentUser currentUser, Dictionary<Type, object> built)
+    {
+        if (type == typeof(ICurrentUser))
+        {
+            return currentUser;
+        }
+
+        if (built.TryGetValue(type, out var existing))
+        {
+            return existing;
+        }
+
+        if (!ReadsCurrentUser(type))
+        {
+            return services.GetRequiredService(type);
+        }
+
+        var constructor = type.GetConstructors().Single();
+        var instance = constructor.Invoke([.. constructor.GetParameters().Select(p => Build(p.ParameterType, services, currentUser, built))]);
+        built[type] = instance;
+        return instance;
+    }
+
+    private static bool ReadsCurrentUser(Type type) =>
+        type == typeof(ICurrentUser)
+        || (type.Assembly == typeof(PracticeId).Assembly && type.IsClass && !type.IsAbstract
+            && type.GetConstructors().SingleOrDefault() is { } constructor
+            && constructor.GetParameters().Any(p => ReadsCurrentUser(p.ParameterType)));
 
     /// <summary>The practice's events, newest first.</summary>
     protected Task<IReadOnlyList<AuditEvent>> AuditAsync(PracticeId practiceId, AuditAction? action = null) =>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core.Access;
 using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Auditing;
@@ -9,9 +8,7 @@ using Plexura.Core.Common;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Consent.RevokeConsent;
-using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
-using Plexura.Core.Practices.Access;
 using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.StartRecording;
 using Plexura.Tests.Persistence;
@@ -32,7 +29,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var recording = await RecordConsentAsync(owner, clientId, ConsentKind.Recording);
         var ai = await RecordConsentAsync(owner, clientId, ConsentKind.AiProcessing);
 
-        var id = await Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct);
+        var id = await As<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct);
 
         var session = await Fixture.Get<IClinicalSessionRepository>().GetAsync(owner.PracticeId, id, Ct);
         Assert.NotNull(session);
@@ -51,7 +48,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         await RecordConsentAsync(owner, clientId, ConsentKind.Recording);
 
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Equal(StartRecordingHandler.ConsentRequiredMessage, error.Message);
         var denied = Assert.Single(await SessionEventsAsync(owner));
@@ -66,7 +63,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var clientId = await NewClientAsync(owner);
 
         await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Equal("recording,ai-processing", Assert.Single(await SessionEventsAsync(owner)).Details["missing"]);
         Assert.Empty(await SessionsAsync(owner, clientId));
@@ -79,10 +76,10 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var clientId = await NewClientAsync(owner);
         var recording = await RecordConsentAsync(owner, clientId, ConsentKind.Recording);
         await RecordConsentAsync(owner, clientId, ConsentKind.AiProcessing);
-        await Acting<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(clientId, recording), Client, Ct);
+        await As<RevokeConsentHandler>(owner).HandleAsync(new RevokeConsentCommand(clientId, recording), Client, Ct);
 
         await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         var denied = Assert.Single(await SessionEventsAsync(owner));
         Assert.Equal((AuditResult.Denied, "recording"), (denied.Result, denied.Details["missing"]));
@@ -99,7 +96,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         Fixture.Time.Advance(TimeSpan.FromDays(1));
 
         await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Equal("ai-processing", Assert.Single(await SessionEventsAsync(owner)).Details["missing"]);
         Assert.Empty(await SessionsAsync(owner, clientId));
@@ -111,11 +108,11 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var owner = await NewVerifiedPracticeAsync();
         var clientId = await NewConsentedClientAsync(owner);
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
-        await Acting<GrantClientAccessHandler>(owner).HandleAsync(
+        await As<GrantClientAccessHandler>(owner).HandleAsync(
             new GrantClientAccessCommand(clinician.MembershipId, clientId, new ClientPermissions(View: true, Edit: false, Push: false, Export: false)), Client, Ct);
 
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Acting<StartRecordingHandler>(clinician).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(clinician).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Equal(ClientAuthorization.NotGrantedMessage, error.Message);
         var denied = await Fixture.Get<IAuditStore>().QueryAsync(owner.PracticeId, new AuditQuery(ActorUserId: clinician.UserId, Result: AuditResult.Denied), Ct);
@@ -131,7 +128,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
 
         await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Acting<StartRecordingHandler>(clinician).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(clinician).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Empty(await SessionsAsync(owner, clientId));
     }
@@ -143,7 +140,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
         var clientId = await NewConsentedClientAsync(clinician);
 
-        var id = await Acting<StartRecordingHandler>(clinician).HandleAsync(new StartRecordingCommand(clientId), Client, Ct);
+        var id = await As<StartRecordingHandler>(clinician).HandleAsync(new StartRecordingCommand(clientId), Client, Ct);
 
         var session = Assert.Single(await SessionsAsync(owner, clientId));
         Assert.Equal((id, clinician.UserId, 2), (session.Id, session.ClinicianUserId, session.ConsentIds.Count));
@@ -157,7 +154,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var compliance = await AddMemberAsync(owner.PracticeId, PracticeRole.Compliance);
 
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Acting<StartRecordingHandler>(compliance).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(compliance).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Equal(ClientAuthorization.ComplianceNoClinicalContentMessage, error.Message);
         var denied = await Fixture.Get<IAuditStore>().QueryAsync(owner.PracticeId, new AuditQuery(ActorUserId: compliance.UserId, Result: AuditResult.Denied), Ct);
@@ -173,7 +170,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
         var stranger = await NewVerifiedPracticeAsync();
 
         await Assert.ThrowsAsync<RecordNotFoundException>(() =>
-            Acting<StartRecordingHandler>(stranger).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(stranger).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Empty(await SessionsAsync(owner, clientId));
         Assert.Empty(await SessionsAsync(stranger, clientId));
@@ -185,17 +182,17 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
     {
         var owner = await NewVerifiedPracticeAsync();
         var clientId = await NewConsentedClientAsync(owner);
-        await Acting<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(clientId), Client, Ct);
+        await As<ArchiveClientHandler>(owner).HandleAsync(new ArchiveClientCommand(clientId), Client, Ct);
 
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
+            As<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct));
 
         Assert.Equal(ClientAuthorization.ArchivedMessage, error.Message);
         Assert.Empty(await SessionsAsync(owner, clientId));
     }
 
     private Task<ClientId> NewClientAsync(Member creator) =>
-        Acting<CreateClientHandler>(creator).HandleAsync(new CreateClientCommand(Dana), Client, Ct);
+        As<CreateClientHandler>(creator).HandleAsync(new CreateClientCommand(Dana), Client, Ct);
 
     /// <summary>A client created by <paramref name="creator"/> with active recording and AI-processing consents.</summary>
     private async Task<ClientId> NewConsentedClientAsync(Member creator)
@@ -207,7 +204,7 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
     }
 
     private Task<ClientConsentId> RecordConsentAsync(Member member, ClientId clientId, ConsentKind kind, DateTimeOffset? expiresAt = null) =>
-        Acting<RecordConsentHandler>(member).HandleAsync(
+        As<RecordConsentHandler>(member).HandleAsync(
             new RecordConsentCommand(clientId, new ConsentDetails(kind, ConsentMethod.Verbal, Now, expiresAt)), Client, Ct);
 
     private Task<IReadOnlyList<ClinicalSession>> SessionsAsync(Member member, ClientId clientId) =>
@@ -216,17 +213,4 @@ public sealed class StartRecordingHandlerTests(SqliteStorageFixture fixture) : P
     private async Task<IReadOnlyList<AuditEvent>> SessionEventsAsync(Member owner) =>
         [.. (await AuditAsync(owner.PracticeId, AuditAction.Created)).Where(e => e.TargetType == StartRecordingHandler.TargetType)];
 
-    /// <summary>A handler acting as <paramref name="member"/>, with the real gates and client directory.</summary>
-    private T Acting<T>(Member member)
-        where T : class
-    {
-        ICurrentUser me = new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId);
-        var services = Fixture.Services.CreateScope().ServiceProvider;
-        var loader = ActivatorUtilities.CreateInstance<PracticeActorLoader>(services, me);
-        var gate = ActivatorUtilities.CreateInstance<PracticeAccessGate>(services, loader, me);
-        var clientGate = ActivatorUtilities.CreateInstance<ClientAccessGate>(services, loader, me);
-        var parameters = typeof(T).GetConstructors().Single().GetParameters().Select(p => p.ParameterType).ToList();
-        object[] gates = [.. new object[] { gate, clientGate }.Where(g => parameters.Contains(g.GetType()))];
-        return ActivatorUtilities.CreateInstance<T>(services, gates);
-    }
 }
