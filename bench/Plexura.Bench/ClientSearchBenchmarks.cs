@@ -35,7 +35,7 @@ internal sealed class ClientSearchBenchmarks(
         "Roberts", "Núñez", "O'Brien", "Müller", "Kowalski", "Patel", "Chen", "Tanaka", "Haddad", "Okafor", "Schmidt", "Reynolds",
     ];
 
-    public async Task<IReadOnlyList<SearchResult>> RunAsync(CancellationToken ct)
+    public async Task<ClientSearchRun> RunAsync(CancellationToken ct)
     {
         var random = new Random(42);
         var practice = await NewPracticeAsync(ct);
@@ -43,13 +43,13 @@ internal sealed class ClientSearchBenchmarks(
 
         Console.WriteLine($"Seeding {options.Clients:N0} clients (and {options.Clients / 10:N0} in a second practice) through ClientProtector + IClientRepository...");
         var seed = Stopwatch.StartNew();
-        var names = await SeedAsync(practice, options.Clients, random, ct);
+        var (names, ids) = await SeedAsync(practice, options.Clients, random, ct);
         await SeedAsync(other, options.Clients / 10, random, ct);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    seeded in {seed.Elapsed.TotalSeconds:N1} s ({seed.Elapsed.TotalMilliseconds / (options.Clients * 1.1):N2} ms per client)"));
         Console.WriteLine();
 
-        return
+        IReadOnlyList<SearchResult> results =
         [
             await MeasureAsync(practice, "1-letter prefix (no token by design)", names, n => Prefix(n, 1), random, ct),
             await MeasureAsync(practice, "2-letter prefix", names, n => Prefix(n, 2), random, ct),
@@ -57,9 +57,15 @@ internal sealed class ClientSearchBenchmarks(
             await MeasureAsync(practice, "2+2 letters of first and last name", names, n => string.Join(' ', n.Split(' ').Select(w => w[..2])), random, ct),
             await MeasureAsync(practice, "full name", names, n => n, random, ct),
         ];
+        return new ClientSearchRun(results, practice, names, ids);
     }
 
-    private static string Prefix(string name, int length) => name[..Math.Min(length, name.Length)];
+    public static string Prefix(string name, int length) => name[..Math.Min(length, name.Length)];
+
+    /// <summary>Prints one result line (label, percentiles, average number of results).</summary>
+    public static void PrintLine(SearchResult result) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {result.Name,-38} p50 {result.P50Ms,7:N2} ms   p95 {result.P95Ms,7:N2} ms   p99 {result.P99Ms,7:N2} ms   avg page {result.AveragePage,5:N1}"));
 
     private async Task<SearchResult> MeasureAsync(
         PracticeId practice, string label, IReadOnlyList<string> names, Func<string, string> toQuery, Random random, CancellationToken ct)
@@ -87,14 +93,14 @@ internal sealed class ClientSearchBenchmarks(
 
         latencies.Sort();
         var result = new SearchResult(label, Queries, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), returned / (double)Queries);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {label,-38} p50 {result.P50Ms,7:N2} ms   p95 {result.P95Ms,7:N2} ms   p99 {result.P99Ms,7:N2} ms   avg page {result.AveragePage,5:N1}"));
+        PrintLine(result);
         return result;
     }
 
-    private async Task<IReadOnlyList<string>> SeedAsync(PracticeId practice, int count, Random random, CancellationToken ct)
+    private async Task<(IReadOnlyList<string> Names, IReadOnlyList<ClientId> Ids)> SeedAsync(PracticeId practice, int count, Random random, CancellationToken ct)
     {
         var names = new string[count];
+        var ids = new ClientId[count];
         for (var i = 0; i < count; i++)
         {
             names[i] = $"{FirstNames[random.Next(FirstNames.Length)]} {LastNames[random.Next(LastNames.Length)]}";
@@ -104,10 +110,11 @@ internal sealed class ClientSearchBenchmarks(
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
         {
             var details = new ClientDetails(names[i], new DateOnly(1950 + (i % 60), 1 + (i % 12), 1 + (i % 28)), i % 3 == 0 ? "they/them" : null, $"EHR-{i}");
-            var client = await protector.CreateAsync(practice, ClientId.New(), details, creator, DateTimeOffset.UtcNow, token);
+            ids[i] = ClientId.New();
+            var client = await protector.CreateAsync(practice, ids[i], details, creator, DateTimeOffset.UtcNow, token);
             await clients.AddAsync(practice, client, token);
         });
-        return names;
+        return (names, ids);
     }
 
     private async Task<PracticeId> NewPracticeAsync(CancellationToken ct)
@@ -118,9 +125,16 @@ internal sealed class ClientSearchBenchmarks(
         return id;
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
+    public static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }
+
+/// <summary>The storage-path results and what was seeded, for the use-case rows that follow.</summary>
+/// <param name="Results">One row per kind of query.</param>
+/// <param name="PracticeId">The searched practice.</param>
+/// <param name="Names">The seeded names, by seeding order.</param>
+/// <param name="ClientIds">The seeded client ids, in the same order.</param>
+internal sealed record ClientSearchRun(IReadOnlyList<SearchResult> Results, PracticeId PracticeId, IReadOnlyList<string> Names, IReadOnlyList<ClientId> ClientIds);
 
 /// <summary>Latency of one kind of search query.</summary>
 internal sealed record SearchResult(string Name, int Queries, double P50Ms, double P95Ms, double P99Ms, double AveragePage);

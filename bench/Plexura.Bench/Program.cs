@@ -102,7 +102,8 @@ internal static class BenchProgram
             provider.GetRequiredService<IPracticeRepository>(),
             provider.GetRequiredService<IPracticeKeyService>(),
             options);
-        await search.RunAsync(CancellationToken.None);
+        var seeded = await search.RunAsync(CancellationToken.None);
+        await new ClientUseCaseBenchmarks(provider, seeded).RunAsync(CancellationToken.None);
         Console.WriteLine();
     });
 
