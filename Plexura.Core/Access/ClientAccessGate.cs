@@ -88,6 +88,23 @@ public sealed class ClientAccessGate(
         return new MemberAccess(membership.Id, membership.ClientScope, membership.AllClientsPermissions, grant);
     }
 
+    /// <summary>The member's configured access to any client of the practice, read once (membership and all its grants), or null when the membership is gone.</summary>
+    /// <remarks>
+    /// For lists and searches, which decide view access for hundreds of candidates: two reads per call instead of two
+    /// per candidate. The answer is as fresh as the call, like <see cref="LoadAccessAsync"/>.
+    /// </remarks>
+    public async Task<Func<ClientId, MemberAccess>?> LoadAccessToAnyClientAsync(PracticeId practiceId, MembershipId membershipId, CancellationToken ct)
+    {
+        var membership = await memberships.GetAsync(practiceId, membershipId, ct);
+        if (membership is null)
+        {
+            return null;
+        }
+
+        var byClient = (await grants.ListForMemberAsync(practiceId, membershipId, ct)).ToDictionary(g => g.ClientId);
+        return clientId => new MemberAccess(membership.Id, membership.ClientScope, membership.AllClientsPermissions, byClient.GetValueOrDefault(clientId));
+    }
+
     private Task<AuditEvent> DeniedAsync(
         PracticeActor actor, AuditAction action, ClientId clientId, string code, ClientPermission permission, ClientInfo client, CancellationToken ct) =>
         AccessAudit.RecordAsync(

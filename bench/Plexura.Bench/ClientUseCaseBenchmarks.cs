@@ -72,17 +72,17 @@ internal sealed class ClientUseCaseBenchmarks(IServiceProvider services, ClientS
         results.Add(await ListAsync("clinician list: first page", clinician, ct));
 
         Console.WriteLine();
-        Console.WriteLine($"Clinician breakdown, same queries without the handler (avg page = candidates, then allowed):");
+        Console.WriteLine($"Clinician breakdown without the handler, access read per candidate as before the batched read (avg page = candidates, then allowed):");
         var gate = Acting<ClientAccessGate>(clinician);
         var actor = await Acting<PracticeActorLoader>(clinician).LoadAsync(ct);
         foreach (var (label, texts) in queries)
         {
             results.Add(await CandidatesAsync($"  {label}: {CandidateLimit} candidates only", practice, texts, null, null, ct));
-            results.Add(await CandidatesAsync($"  {label}: + access checks", practice, texts, gate, actor, ct));
+            results.Add(await CandidatesAsync($"  {label}: + per-candidate reads", practice, texts, gate, actor, ct));
         }
 
         results.Add(await ScanAsync($"  list: scan {ListScanLimit:N0} only", practice, null, null, ct));
-        results.Add(await ScanAsync($"  list: scan {ListScanLimit:N0} + access checks", practice, gate, actor, ct));
+        results.Add(await ScanAsync($"  list: scan {ListScanLimit:N0} + per-candidate reads", practice, gate, actor, ct));
         return results;
     }
 

@@ -48,6 +48,7 @@ public sealed class ListClientsHandler(
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = await practiceGate.RequireAsync(ClientAuthorization.CanListClients, AuditAction.PhiViewed, "client", client, ct);
+        var accessTo = await clientGate.LoadAccessToAnyClientAsync(actor.PracticeId, actor.MembershipId, ct);
         var results = new List<ClientSummary>();
         var after = command.After;
         var scanned = 0;
@@ -60,7 +61,7 @@ public sealed class ListClientsHandler(
             {
                 scanned++;
                 after = candidate.Id;
-                var access = await clientGate.LoadAccessAsync(actor.PracticeId, actor.MembershipId, candidate.Id, ct);
+                var access = accessTo?.Invoke(candidate.Id);
                 var facts = new ClientAccessFacts(candidate.Id, candidate.CreatedBy, candidate.IsRestricted, candidate.IsPart2, false, candidate.IsArchived);
                 if (access is not null && ClientAuthorization.Decide(actor, access, facts, ClientPermission.View).IsAllowed)
                 {

@@ -56,10 +56,11 @@ public sealed class SearchClientsHandler(
             return [];
         }
 
+        var accessTo = await clientGate.LoadAccessToAnyClientAsync(actor.PracticeId, actor.MembershipId, ct);
         var results = new List<ClientSummary>();
         foreach (var candidate in await clients.SearchAsync(actor.PracticeId, tokens, command.IncludeArchived, CandidateLimit, ct))
         {
-            var access = await clientGate.LoadAccessAsync(actor.PracticeId, actor.MembershipId, candidate.Id, ct);
+            var access = accessTo?.Invoke(candidate.Id);
             var facts = new ClientAccessFacts(candidate.Id, candidate.CreatedBy, candidate.IsRestricted, candidate.IsPart2, false, candidate.IsArchived);
             if (access is null || !ClientAuthorization.Decide(actor, access, facts, ClientPermission.View).IsAllowed)
             {
