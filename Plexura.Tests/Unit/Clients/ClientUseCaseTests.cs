@@ -240,9 +240,10 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var ownerWithArchived = await As<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(IncludeArchived: true), ClientInfo.Unknown, Ct);
         var clinicianSees = await As<ListClientsHandler>(clinician).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
 
-        Assert.Equal(["Dana Reyes", "Sam Lee"], ownerSees.Clients.Select(c => c.Name));
+        // Listed in id order (names are encrypted, so the store cannot sort by them); ids made in one millisecond have no order.
+        Assert.Equal(["Dana Reyes", "Sam Lee"], ownerSees.Clients.Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Null(ownerSees.NextAfter);
-        Assert.Equal(["Dana Reyes", "Sam Lee", "Ari Cole"], ownerWithArchived.Clients.Select(c => c.Name));
+        Assert.Equal(["Ari Cole", "Dana Reyes", "Sam Lee"], ownerWithArchived.Clients.Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(own, Assert.Single(clinicianSees.Clients).ClientId);
         var listed = (await AuditAsync(owner.PracticeId, AuditAction.PhiViewed)).Where(e => e.TargetType == "client-list").ToList();
         Assert.Equal(3, listed.Count);
