@@ -16,6 +16,32 @@ public sealed record AuthorizedClientAccess(PracticeActor Actor, ClientAccessFac
     public ClientPermissions Permissions => ClientAuthorization.Effective(Actor.Role, Actor.UserId, Access, Facts);
 }
 
+/// <summary>A member's configured client access with all their grants, to decide for many clients without more reads.</summary>
+public sealed class MemberAccessMap
+{
+    private readonly Membership _membership;
+    private readonly Dictionary<ClientId, ClientGrant> _grants;
+
+    /// <summary>Holds <paramref name="membership"/> and its <paramref name="grants"/>.</summary>
+    public MemberAccessMap(Membership membership, IReadOnlyList<ClientGrant> grants)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(grants);
+        _membership = membership;
+        _grants = grants.ToDictionary(g => g.ClientId);
+    }
+
+    /// <summary>The member's scope: every client, or only the granted ones.</summary>
+    public ClientScope Scope => _membership.ClientScope;
+
+    /// <summary>The clients the member holds a grant on.</summary>
+    public IEnumerable<ClientId> GrantedClientIds => _grants.Keys;
+
+    /// <summary>The member's access to <paramref name="clientId"/>.</summary>
+    public MemberAccess For(ClientId clientId) =>
+        new(_membership.Id, _membership.ClientScope, _membership.AllClientsPermissions, _grants.GetValueOrDefault(clientId));
+}
+
 /// <summary>The check every client use case calls first: loads actor, access and client, decides, audits a refusal, throws.</summary>
 /// <remarks>
 /// Everything is read fresh from storage per call (role, scope, grant, the client's flags), so a revoked grant or a
@@ -93,16 +119,10 @@ public sealed class ClientAccessGate(
     /// For lists and searches, which decide view access for hundreds of candidates: two reads per call instead of two
     /// per candidate. The answer is as fresh as the call, like <see cref="LoadAccessAsync"/>.
     /// </remarks>
-    public async Task<Func<ClientId, MemberAccess>?> LoadAccessToAnyClientAsync(PracticeId practiceId, MembershipId membershipId, CancellationToken ct)
+    public async Task<MemberAccessMap?> LoadAccessToAnyClientAsync(PracticeId practiceId, MembershipId membershipId, CancellationToken ct)
     {
         var membership = await memberships.GetAsync(practiceId, membershipId, ct);
-        if (membership is null)
-        {
-            return null;
-        }
-
-        var byClient = (await grants.ListForMemberAsync(practiceId, membershipId, ct)).ToDictionary(g => g.ClientId);
-        return clientId => new MemberAccess(membership.Id, membership.ClientScope, membership.AllClientsPermissions, byClient.GetValueOrDefault(clientId));
+        return membership is null ? null : new MemberAccessMap(membership, await grants.ListForMemberAsync(practiceId, membershipId, ct));
     }
 
     private Task<AuditEvent> DeniedAsync(

@@ -24,6 +24,9 @@ public interface IClientRepository
     /// <param name="ct">Cancellation.</param>
     Task<IReadOnlyList<Client>> SearchAsync(PracticeId practiceId, IReadOnlyList<string> tokens, bool includeArchived, int limit, CancellationToken ct);
 
+    /// <summary>Every client of the practice that <paramref name="createdBy"/> added, archived ones included, oldest first.</summary>
+    Task<IReadOnlyList<Client>> ListCreatedByAsync(PracticeId practiceId, UserId createdBy, CancellationToken ct);
+
     /// <summary>A page of the practice's clients, oldest first, after <paramref name="after"/> (exclusive) when given.</summary>
     Task<IReadOnlyList<Client>> ListAsync(PracticeId practiceId, ClientId? after, bool includeArchived, int limit, CancellationToken ct);
 }

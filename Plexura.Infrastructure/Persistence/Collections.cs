@@ -116,6 +116,9 @@ internal static class Collections
     public static readonly IndexDefinition ClientSearchTokenIndex =
         new(DocumentFields.Of(nameof(Client.SearchTokens)), Unique: false, IsArray: true);
 
+    /// <summary>Clients by who added them: a clinician's own clients, listed without scanning the practice.</summary>
+    public static readonly IndexDefinition ClientCreatorIndex = new(DocumentFields.Of(nameof(Client.CreatedBy)), Unique: false);
+
     /// <summary>Clients (patients). PHI is stored only as ciphertexts; search goes through <see cref="ClientSearchTokenIndex"/>.</summary>
     public static readonly CollectionDefinition<Client> Clients = new(
         "clients",
@@ -125,7 +128,7 @@ internal static class Collections
         c => c.PracticeId,
         c => c.Version,
         (c, v) => c with { Version = v },
-        [ClientSearchTokenIndex]);
+        [ClientSearchTokenIndex, ClientCreatorIndex]);
 
     /// <summary>Consents, listed per client.</summary>
     public static readonly CollectionDefinition<ClientConsent> ClientConsents = new(

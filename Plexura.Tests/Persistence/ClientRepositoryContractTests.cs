@@ -178,6 +178,25 @@ public abstract class ClientRepositoryContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
+    public async Task ClientListCreatedBy_MixedCreators_ReturnsOnlyThatMembersClientsOfThisPracticeArchivedIncluded()
+    {
+        var practice = await NewPracticeAsync();
+        var other = await NewPracticeAsync();
+        var clinician = UserId.New();
+        var mine = await Protector.CreateAsync(practice, ClientId.New(), Details("Dana Reyes"), clinician, Now, Ct);
+        await Clients.AddAsync(practice, mine, Ct);
+        var archived = await Protector.CreateAsync(practice, ClientId.New(), Details("Sam Lee"), clinician, Now, Ct);
+        await Clients.AddAsync(practice, archived with { ArchivedAt = Now }, Ct);
+        await NewClientAsync(practice, "Someone Else");
+        var elsewhere = await Protector.CreateAsync(other, ClientId.New(), Details("Ari Cole"), clinician, Now, Ct);
+        await Clients.AddAsync(other, elsewhere, Ct);
+
+        var listed = await Clients.ListCreatedByAsync(practice, clinician, Ct);
+
+        Assert.Equal(new[] { mine.Id, archived.Id }.Select(id => id.ToString()).Order(StringComparer.Ordinal), listed.Select(c => c.Id.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [EngineFact]
     public async Task ClientList_Pages_InCreationOrderWithoutArchived()
     {
         var practice = await NewPracticeAsync();

@@ -106,6 +106,18 @@ public sealed class SqliteEngineTests : IAsyncLifetime
             });
 
     [Fact]
+    public Task Migrate_DatabaseAtVersion11_AddsTheClientCreatorIndex() =>
+        UpgradeFromAsync(
+            11,
+            // A version-11 database was made before the index joined the clients definition.
+            connection => ExecuteAsync(connection, "DROP INDEX ix_clients_createdBy"),
+            async check =>
+            {
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_clients_createdBy'"));
+                Assert.Equal(1L, await ScalarAsync(check, "SELECT COUNT(*) FROM schema_migrations WHERE version = 12"));
+            });
+
+    [Fact]
     public Task Migrate_DatabaseAtVersion5_AddsThePasswordResetTokenIndex() =>
         UpgradeFromAsync(
             5,

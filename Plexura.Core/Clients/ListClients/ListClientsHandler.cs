@@ -4,6 +4,7 @@ using Plexura.Core.Auditing;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
+using Plexura.Core.Memberships;
 using Plexura.Core.Practices.Access;
 
 namespace Plexura.Core.Clients.ListClients;
@@ -49,6 +50,60 @@ public sealed class ListClientsHandler(
         ArgumentNullException.ThrowIfNull(client);
         var actor = await practiceGate.RequireAsync(ClientAuthorization.CanListClients, AuditAction.PhiViewed, "client", client, ct);
         var accessTo = await clientGate.LoadAccessToAnyClientAsync(actor.PracticeId, actor.MembershipId, ct);
+        var (results, next) = accessTo is { Scope: ClientScope.GrantedOnly } && actor.Role == PracticeRole.Clinician
+            ? await ListCreatedAndGrantedAsync(actor, accessTo, command, ct)
+            : await ScanAsync(actor, accessTo, command, ct);
+
+        if (results.Count > 0)
+        {
+            await AccessAudit.RecordAsync(
+                audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client-list", null, null, ct,
+                ("shown", results.Count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return new ClientListPage(results, next);
+    }
+
+    /// <summary>A clinician limited to granted clients: exactly the clients they added or hold a grant on, in id order.</summary>
+    /// <remarks>
+    /// Read from the creator index and the member's grants rather than by scanning the practice, so a clinician with a
+    /// handful of clients among thousands gets full pages at once. Each is still decided by the same rules.
+    /// </remarks>
+    private async Task<(List<ClientSummary> Results, ClientId? Next)> ListCreatedAndGrantedAsync(
+        PracticeActor actor, MemberAccessMap accessTo, ListClientsCommand command, CancellationToken ct)
+    {
+        var created = (await clients.ListCreatedByAsync(actor.PracticeId, actor.UserId, ct)).ToDictionary(c => c.Id);
+        var after = command.After?.ToString();
+        var ids = created.Keys.Concat(accessTo.GrantedClientIds).Distinct()
+            .Select(id => (Id: id, Key: id.ToString()))
+            .Where(x => after is null || string.CompareOrdinal(x.Key, after) > 0)
+            .OrderBy(x => x.Key, StringComparer.Ordinal)
+            .Select(x => x.Id);
+        var results = new List<ClientSummary>();
+        ClientId? last = null;
+        foreach (var id in ids)
+        {
+            if (results.Count == ListClientsCommand.PageSize)
+            {
+                return (results, last);
+            }
+
+            last = id;
+            var candidate = created.GetValueOrDefault(id) ?? await clients.GetAsync(actor.PracticeId, id, ct);
+            if (candidate is not null && (command.IncludeArchived || !candidate.IsArchived)
+                && await ShowIfViewableAsync(actor, accessTo.For(id), candidate, ct) is { } shown)
+            {
+                results.Add(shown);
+            }
+        }
+
+        return (results, null);
+    }
+
+    /// <summary>Everyone else: the practice's clients in id order, at most <see cref="MaxScanned"/> examined per call.</summary>
+    private async Task<(List<ClientSummary> Results, ClientId? Next)> ScanAsync(
+        PracticeActor actor, MemberAccessMap? accessTo, ListClientsCommand command, CancellationToken ct)
+    {
         var results = new List<ClientSummary>();
         var after = command.After;
         var scanned = 0;
@@ -61,12 +116,9 @@ public sealed class ListClientsHandler(
             {
                 scanned++;
                 after = candidate.Id;
-                var access = accessTo?.Invoke(candidate.Id);
-                var facts = new ClientAccessFacts(candidate.Id, candidate.CreatedBy, candidate.IsRestricted, candidate.IsPart2, false, candidate.IsArchived);
-                if (access is not null && ClientAuthorization.Decide(actor, access, facts, ClientPermission.View).IsAllowed)
+                if (accessTo is not null && await ShowIfViewableAsync(actor, accessTo.For(candidate.Id), candidate, ct) is { } shown)
                 {
-                    var details = await protector.RevealAsync(candidate, ct);
-                    results.Add(new ClientSummary(candidate.Id, details.Name, details.DateOfBirth, candidate.IsRestricted, candidate.IsPart2, candidate.IsArchived));
+                    results.Add(shown);
                 }
 
                 if (results.Count == ListClientsCommand.PageSize)
@@ -77,13 +129,19 @@ public sealed class ListClientsHandler(
             }
         }
 
-        if (results.Count > 0)
+        return (results, more ? after : null);
+    }
+
+    /// <summary>The client's list row when the member may view it (decided before anything is decrypted), else null.</summary>
+    private async Task<ClientSummary?> ShowIfViewableAsync(PracticeActor actor, MemberAccess access, Client candidate, CancellationToken ct)
+    {
+        var facts = new ClientAccessFacts(candidate.Id, candidate.CreatedBy, candidate.IsRestricted, candidate.IsPart2, false, candidate.IsArchived);
+        if (!ClientAuthorization.Decide(actor, access, facts, ClientPermission.View).IsAllowed)
         {
-            await AccessAudit.RecordAsync(
-                audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client-list", null, null, ct,
-                ("shown", results.Count.ToString(CultureInfo.InvariantCulture)));
+            return null;
         }
 
-        return new ClientListPage(results, more ? after : null);
+        var details = await protector.RevealAsync(candidate, ct);
+        return new ClientSummary(candidate.Id, details.Name, details.DateOfBirth, candidate.IsRestricted, candidate.IsPart2, candidate.IsArchived);
     }
 }

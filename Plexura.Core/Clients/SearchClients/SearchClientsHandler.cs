@@ -60,7 +60,7 @@ public sealed class SearchClientsHandler(
         var results = new List<ClientSummary>();
         foreach (var candidate in await clients.SearchAsync(actor.PracticeId, tokens, command.IncludeArchived, CandidateLimit, ct))
         {
-            var access = accessTo?.Invoke(candidate.Id);
+            var access = accessTo?.For(candidate.Id);
             var facts = new ClientAccessFacts(candidate.Id, candidate.CreatedBy, candidate.IsRestricted, candidate.IsPart2, false, candidate.IsArchived);
             if (access is null || !ClientAuthorization.Decide(actor, access, facts, ClientPermission.View).IsAllowed)
             {

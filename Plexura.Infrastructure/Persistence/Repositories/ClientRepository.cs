@@ -9,6 +9,7 @@ namespace Plexura.Infrastructure.Persistence.Repositories;
 internal sealed class ClientRepository(IDocumentStore store) : IClientRepository
 {
     private static readonly string ArchivedAtField = DocumentFields.Of(nameof(Client.ArchivedAt));
+    private static readonly string CreatedByField = DocumentFields.Of(nameof(Client.CreatedBy));
 
     private readonly IDocumentCollection<Client> _clients = store.Collection(Collections.Clients);
 
@@ -34,6 +35,9 @@ internal sealed class ClientRepository(IDocumentStore store) : IClientRepository
         };
         return _clients.FindPageAsync(DocumentScope.Practice(practiceId), query, ct);
     }
+
+    public Task<IReadOnlyList<Client>> ListCreatedByAsync(PracticeId practiceId, UserId createdBy, CancellationToken ct) =>
+        _clients.FindManyAsync(DocumentScope.Practice(practiceId), CreatedByField, createdBy.ToString(), ct);
 
     public Task<IReadOnlyList<Client>> ListAsync(PracticeId practiceId, ClientId? after, bool includeArchived, int limit, CancellationToken ct)
     {

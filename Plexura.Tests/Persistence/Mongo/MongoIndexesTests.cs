@@ -48,7 +48,7 @@ public sealed class MongoIndexesTests
     }
 
     [Fact]
-    public void For_Clients_SearchTokensIndexIsPracticeLedAndNotUnique()
+    public void For_Clients_SearchTokensAndCreatorIndexesArePracticeLedAndNotUnique()
     {
         var specs = MongoIndexes.For(CollectionShape.Of(Collections.Clients));
 
@@ -56,7 +56,8 @@ public sealed class MongoIndexesTests
         Assert.Collection(
             specs,
             s => AssertSpec(s, "ix_clients_practice", new BsonDocument { { "practiceId", 1 }, { "_id", 1 } }, unique: false),
-            s => AssertSpec(s, "ix_clients_searchTokens", new BsonDocument { { "practiceId", 1 }, { "searchTokens", 1 } }, unique: false));
+            s => AssertSpec(s, "ix_clients_searchTokens", new BsonDocument { { "practiceId", 1 }, { "searchTokens", 1 } }, unique: false),
+            s => AssertSpec(s, "ix_clients_createdBy", new BsonDocument { { "practiceId", 1 }, { "createdBy", 1 } }, unique: false));
     }
 
     [Fact]

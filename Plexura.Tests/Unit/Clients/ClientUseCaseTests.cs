@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core.Access;
+using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Auditing;
 using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
@@ -248,6 +249,37 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var listed = (await AuditAsync(owner.PracticeId, AuditAction.PhiViewed)).Where(e => e.TargetType == "client-list").ToList();
         Assert.Equal(3, listed.Count);
         Assert.All(listed, e => Assert.DoesNotContain("Dana", string.Join(' ', e.Details.Values), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListClients_ClinicianWithGrantsAmongManyClients_GetsFullPagesOfExactlyTheirClients()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        var theirs = new List<ClientId>();
+        for (var i = 0; i < 60; i++)
+        {
+            var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = $"Client Number{i}" }), ClientInfo.Unknown, Ct);
+            if (i % 2 == 0)
+            {
+                await As<GrantClientAccessHandler>(owner).HandleAsync(
+                    new GrantClientAccessCommand(clinician.MembershipId, id, new ClientPermissions(true, false, false, false)), ClientInfo.Unknown, Ct);
+                theirs.Add(id);
+            }
+        }
+
+        theirs.Add(await As<CreateClientHandler>(clinician).HandleAsync(new CreateClientCommand(Dana with { Name = "Own Client" }), ClientInfo.Unknown, Ct));
+
+        var first = await As<ListClientsHandler>(clinician).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+        var second = await As<ListClientsHandler>(clinician).HandleAsync(new ListClientsCommand(first.NextAfter), ClientInfo.Unknown, Ct);
+
+        Assert.Equal(ListClientsCommand.PageSize, first.Clients.Count);
+        Assert.NotNull(first.NextAfter);
+        Assert.Equal(theirs.Count - ListClientsCommand.PageSize, second.Clients.Count);
+        Assert.Null(second.NextAfter);
+        var listed = first.Clients.Concat(second.Clients).Select(c => c.ClientId.ToString()).ToList();
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(theirs.Select(id => id.ToString()).Order(StringComparer.Ordinal), listed);
     }
 
     [Fact]
