@@ -10,6 +10,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Users;
+using Plexura.Tests.Support;
 
 namespace Plexura.Bench;
 
@@ -203,44 +204,10 @@ internal sealed class ClientUseCaseBenchmarks(IServiceProvider services, ClientS
         return new Member(practice, user.Id, membership.Id);
     }
 
-    /// <summary><typeparamref name="T"/> built as the signed-in <paramref name="member"/>, every Core service that reads the current user built the same way.</summary>
-    /// <remarks>Copied from the isolation tests' <c>Acting&lt;T&gt;</c>: the bench's container has no signed-in user of its own.</remarks>
+    /// <summary><typeparamref name="T"/> built as the signed-in <paramref name="member"/> (the bench's container has no signed-in user).</summary>
     private T Acting<T>(Member member)
-        where T : class
-    {
-        ICurrentUser me = new BenchCurrentUser(member.UserId, SessionId.New(), member.PracticeId);
-        var scope = services.CreateScope().ServiceProvider;
-        return (T)Build(typeof(T), scope, me, []);
-    }
-
-    private static object Build(Type type, IServiceProvider services, ICurrentUser me, Dictionary<Type, object> built)
-    {
-        if (type == typeof(ICurrentUser))
-        {
-            return me;
-        }
-
-        if (built.TryGetValue(type, out var existing))
-        {
-            return existing;
-        }
-
-        if (!ReadsCurrentUser(type))
-        {
-            return services.GetRequiredService(type);
-        }
-
-        var constructor = type.GetConstructors().Single();
-        var instance = constructor.Invoke([.. constructor.GetParameters().Select(p => Build(p.ParameterType, services, me, built))]);
-        built[type] = instance;
-        return instance;
-    }
-
-    private static bool ReadsCurrentUser(Type type) =>
-        type == typeof(ICurrentUser)
-        || (type.Assembly == typeof(PracticeId).Assembly && type.IsClass && !type.IsAbstract
-            && type.GetConstructors().SingleOrDefault() is { } constructor
-            && constructor.GetParameters().Any(p => ReadsCurrentUser(p.ParameterType)));
+        where T : class =>
+        ActingAs.Build<T>(services.CreateScope().ServiceProvider, new BenchCurrentUser(member.UserId, SessionId.New(), member.PracticeId));
 
     private sealed record Member(PracticeId PracticeId, UserId UserId, MembershipId MembershipId);
 

@@ -6,6 +6,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Users;
 using Plexura.Tests.Persistence;
+using Plexura.Tests.Support;
 using Plexura.Tests.Unit.Identity.UseCases;
 
 namespace Plexura.Tests.Unit.Practices;
@@ -77,45 +78,8 @@ public abstract class PracticeUseCaseTestBase(SqliteStorageFixture fixture) : Id
         where T : class => As<T>(new FakeCurrentUser(member.UserId, SessionId.New(), member.PracticeId));
 
     /// <summary>The handler <typeparamref name="T"/> with <paramref name="currentUser"/> as the signed-in user.</summary>
-    /// <remarks>
-    /// Every Core service in its graph that reads the current user (the gates, the actor loader, access targets) is
-    /// built here with <paramref name="currentUser"/>; everything else comes from the fixture's container.
-    /// </remarks>
     protected T As<T>(ICurrentUser currentUser)
-        where T : class
-    {
-        var services = Fixture.Services.CreateScope().ServiceProvider;
-        return (T)Build(typeof(T), services, currentUser, []);
-    }
-
-    private static object Build(Type type, IServiceProvider services, ICurrentUser currentUser, Dictionary<Type, object> built)
-    {
-        if (type == typeof(ICurrentUser))
-        {
-            return currentUser;
-        }
-
-        if (built.TryGetValue(type, out var existing))
-        {
-            return existing;
-        }
-
-        if (!ReadsCurrentUser(type))
-        {
-            return services.GetRequiredService(type);
-        }
-
-        var constructor = type.GetConstructors().Single();
-        var instance = constructor.Invoke([.. constructor.GetParameters().Select(p => Build(p.ParameterType, services, currentUser, built))]);
-        built[type] = instance;
-        return instance;
-    }
-
-    private static bool ReadsCurrentUser(Type type) =>
-        type == typeof(ICurrentUser)
-        || (type.Assembly == typeof(PracticeId).Assembly && type.IsClass && !type.IsAbstract
-            && type.GetConstructors().SingleOrDefault() is { } constructor
-            && constructor.GetParameters().Any(p => ReadsCurrentUser(p.ParameterType)));
+        where T : class => ActingAs.Build<T>(Fixture.Services.CreateScope().ServiceProvider, currentUser);
 
     /// <summary>The practice's events, newest first.</summary>
     protected Task<IReadOnlyList<AuditEvent>> AuditAsync(PracticeId practiceId, AuditAction? action = null) =>
