@@ -315,6 +315,24 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
         Assert.Equal(("endpoint", "policy"), (refusal.TargetType, refusal.Details["reason"]));
     }
 
+    [Fact]
+    public async Task RouteRefusal_TokenClaimingAnotherEmail_AuditsTheStoredUsersEmail()
+    {
+        var (a, _) = await factory.SharedPairAsync();
+        // A session of the compliance officer (ending a minute after the token) and a token under the real key claiming another email.
+        var session = Core.Identity.UserSession.Start(a.Compliance.UserId, a.PracticeId, DateTimeOffset.UtcNow.AddMinutes(1), null, null);
+        await factory.Services.GetRequiredService<Core.Identity.ISessionRepository>().AddAsync(session, CancellationToken.None);
+        var claimed = factory.Services.GetRequiredService<Core.Identity.ITokenService>().Issue(
+            new Core.Identity.TokenSubject(a.Compliance.UserId, "someone-else@example.com", session.Id, a.PracticeId, PracticeRole.Compliance));
+        var before = await RefusalsAsync(a, a.Compliance);
+
+        var response = await SendAsync(HttpMethod.Post, $"{Clients}/search", claimed.Value, new { query = "Jordan" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var refusal = Assert.Single(await RefusalsAsync(a, a.Compliance), e => !before.Any(b => b.Id == e.Id));
+        Assert.Equal(a.Compliance.Email, refusal.ActorEmail);
+    }
+
     /// <summary>The route refusals audited for <paramref name="member"/> in the practice.</summary>
     private async Task<IReadOnlyList<AuditEvent>> RefusalsAsync(Practice practice, ArrangedMember member) =>
         await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(
