@@ -459,6 +459,50 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
     }
 
     [Theory]
+    [InlineData("Dana\u202EsereyR")]
+    [InlineData("Dana\u200BReyes")]
+    [InlineData("\uFEFFDana Reyes")]
+    [InlineData("Dana\u0000Reyes")]
+    public async Task Create_NameWithInvisibleOrControlCharacter_Is400NamingTheFieldAndStoresNothing(string name)
+    {
+        var (a, _) = await factory.SharedPairAsync();
+        var before = await ClientCountAsync(a);
+
+        var response = await SendAsync(HttpMethod.Post, Clients, a.Owner.Token, new { name, dateOfBirth = "1990-01-01" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("The client's name contains invisible or control characters", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await ClientCountAsync(a));
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z", null, null)]
+    [InlineData("9999-12-31T00:00:00Z", null, null)]
+    [InlineData(null, "9999-12-31T00:00:00Z", null)]
+    [InlineData(null, null, "Signed\u0000form")]
+    public async Task RecordConsent_ImplausibleDateOrNulInNotes_Is400AndStoresNothing(string? effectiveFrom, string? expiresAt, string? notes)
+    {
+        var (a, _) = await factory.SharedPairAsync();
+        var id = await PracticeArrange.CreateClientAsync(factory, a);
+
+        var response = await SendAsync(HttpMethod.Post, $"{Clients}/{id}/consents", a.Owner.Token, new
+        {
+            kind = "Recording",
+            method = "Verbal",
+            effectiveFrom = effectiveFrom is null ? DateTimeOffset.UtcNow : DateTimeOffset.Parse(effectiveFrom, System.Globalization.CultureInfo.InvariantCulture),
+            expiresAt = expiresAt is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(expiresAt, System.Globalization.CultureInfo.InvariantCulture),
+            notes,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains(notes is null ? "consent's" : "The notes", detail, StringComparison.Ordinal);
+        Assert.Empty(await ConsentsAsync(a, id));
+    }
+
+    [Theory]
     [InlineData("POST", Clients + "/search")]
     [InlineData("POST", Clients)]
     [InlineData("GET", Clients + "/{client}")]
