@@ -25,7 +25,7 @@ ENV ASPNETCORE_ENVIRONMENT=Production \
     Plexura__Storage__SqlitePath=/app/data/plexura.db
 COPY --from=build /app ./
 # The data folder must exist and belong to the non-root user before the volume is mounted over it.
-RUN mkdir -p /app/data && chown $APP_UID /app/data
+RUN mkdir -p /app/data && chown $APP_UID /app/data && chmod 700 /app/data
 USER $APP_UID
 VOLUME ["/app/data"]
 EXPOSE 8080

@@ -3,7 +3,10 @@ using Plexura.Core.Common;
 namespace Plexura.Core.Clients;
 
 /// <summary>The rules for a client's details, and their normalized form.</summary>
-/// <remarks>Messages name the field and the rule, never the value: they are shown, and may be logged.</remarks>
+/// <remarks>
+/// Messages name the field and the rule, never the value: they are shown, and may be logged. Names and pronouns follow
+/// <see cref="PersonText"/>: a name with a right-to-left override or a zero-width space could pose as another client's.
+/// </remarks>
 public static class ClientValidation
 {
     /// <summary>The longest name accepted, in characters after trimming.</summary>
@@ -24,22 +27,7 @@ public static class ClientValidation
     public static ClientDetails Validate(ClientDetails details, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(details);
-        var name = (details.Name ?? string.Empty).Trim();
-        if (name.Length == 0)
-        {
-            throw new ValidationFailedException("Enter the client's name.");
-        }
-
-        if (name.Length > NameMaxLength)
-        {
-            throw new ValidationFailedException($"The client's name can be at most {NameMaxLength} characters.");
-        }
-
-        if (name.Any(char.IsControl))
-        {
-            throw new ValidationFailedException("The client's name contains characters that are not allowed.");
-        }
-
+        var name = PersonText.Required(details.Name, "The client's name", NameMaxLength, "Enter the client's name.");
         if (details.DateOfBirth > today)
         {
             throw new ValidationFailedException("The date of birth cannot be in the future.");
@@ -50,11 +38,7 @@ public static class ClientValidation
             throw new ValidationFailedException("The date of birth cannot be before 1900.");
         }
 
-        var pronouns = Optional(details.Pronouns);
-        if (pronouns is not null && (pronouns.Length > PronounsMaxLength || pronouns.Any(char.IsControl)))
-        {
-            throw new ValidationFailedException($"Pronouns can be at most {PronounsMaxLength} characters, without control characters.");
-        }
+        var pronouns = PersonText.Optional(details.Pronouns, "Pronouns", PronounsMaxLength);
 
         var number = Optional(details.ExternalRecordNumber);
         if (number is not null && (number.Length > ExternalRecordNumberMaxLength || !number.All(IsRecordNumberChar)))

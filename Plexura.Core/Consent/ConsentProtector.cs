@@ -36,11 +36,22 @@ public sealed record ConsentText(string? Recipient, string? Purpose, string? Not
 }
 
 /// <summary>Validates consents, encrypts their free text, and revokes them.</summary>
-/// <remarks>Validation messages name the rule, never the value, and run before anything is encrypted.</remarks>
+/// <remarks>
+/// Validation messages name the rule, never the value, and run before anything is encrypted. Free text follows
+/// <see cref="PersonText"/> (no control or invisible characters, NFC); dates must be plausible (effective within the
+/// last <see cref="MaxYearsBack"/> years and at most a year ahead, expiry at most <see cref="MaxYearsAhead"/> years
+/// ahead), so 0001-01-01 or 9999-12-31 never make a consent look older or longer-lived than any real one.
+/// </remarks>
 public sealed class ConsentProtector(IPhiProtector phi)
 {
     /// <summary>The longest recipient, purpose, notes or reason accepted.</summary>
     public const int TextMaxLength = 2000;
+
+    /// <summary>How far back a consent's effective date may lie (a paper consent documented late), in years.</summary>
+    public const int MaxYearsBack = 50;
+
+    /// <summary>How far ahead a consent's expiry may lie, in years.</summary>
+    public const int MaxYearsAhead = 50;
 
     /// <summary>A new consent (version 0) documented by <paramref name="recordedBy"/> at <paramref name="now"/>.</summary>
     /// <exception cref="ValidationFailedException">The details break a rule.</exception>
@@ -53,14 +64,25 @@ public sealed class ConsentProtector(IPhiProtector phi)
             throw new ValidationFailedException("Choose what was consented to and how.");
         }
 
+        if (details.EffectiveFrom < now.AddYears(-MaxYearsBack) || details.EffectiveFrom > now.AddYears(1))
+        {
+            throw new ValidationFailedException(
+                $"A consent's effective date must be within the last {MaxYearsBack} years and at most one year ahead.");
+        }
+
         if (details.ExpiresAt is { } expires && (expires <= now || expires <= details.EffectiveFrom))
         {
             throw new ValidationFailedException("A consent's expiry must be in the future and after it takes effect.");
         }
 
-        var recipient = Optional(details.Recipient, "recipient");
-        var purpose = Optional(details.Purpose, "purpose");
-        var notes = Optional(details.Notes, "notes");
+        if (details.ExpiresAt is { } distant && distant > now.AddYears(MaxYearsAhead))
+        {
+            throw new ValidationFailedException($"A consent's expiry can be at most {MaxYearsAhead} years ahead.");
+        }
+
+        var recipient = Optional(details.Recipient, "The recipient", multiline: false);
+        var purpose = Optional(details.Purpose, "The purpose", multiline: true);
+        var notes = Optional(details.Notes, "The notes", multiline: true);
         if (details.Kind == ConsentKind.Part2Disclosure)
         {
             // 42 CFR 2.31: a Part 2 consent names the recipient, the purpose and when it expires.
@@ -98,7 +120,7 @@ public sealed class ConsentProtector(IPhiProtector phi)
         {
             RevokedAt = now,
             RevokedBy = revokedBy,
-            ProtectedRevocationReason = await ProtectAsync(consent, "revocationReason", Optional(reason, "reason"), ct),
+            ProtectedRevocationReason = await ProtectAsync(consent, "revocationReason", Optional(reason, "The reason", multiline: true), ct),
         };
     }
 
@@ -114,18 +136,8 @@ public sealed class ConsentProtector(IPhiProtector phi)
             await UnprotectAsync(consent, "revocationReason", consent.ProtectedRevocationReason, ct));
     }
 
-    private static string? Optional(string? value, string what)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var trimmed = value.Trim();
-        return trimmed.Length > TextMaxLength
-            ? throw new ValidationFailedException($"The {what} can be at most {TextMaxLength} characters.")
-            : trimmed;
-    }
+    private static string? Optional(string? value, string field, bool multiline) =>
+        PersonText.Optional(value, field, TextMaxLength, multiline);
 
     private async ValueTask<string?> ProtectAsync(ClientConsent consent, string field, string? value, CancellationToken ct) =>
         value is null ? null : await phi.ProtectAsync(consent.PracticeId, Field(consent, field), value, ct);

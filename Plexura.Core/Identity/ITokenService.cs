@@ -44,6 +44,9 @@ public enum TokenFailure
 
     /// <summary>Signed with an algorithm other than HS256 (including <c>none</c>).</summary>
     AlgorithmNotAllowed,
+
+    /// <summary>Signed by us but not living exactly <see cref="ITokenService.Lifetime"/> (a forged long-lived token).</summary>
+    WrongLifetime,
 }
 
 /// <summary>Either the claims of a valid token or why it was refused.</summary>

@@ -44,8 +44,12 @@ public sealed class SessionOpener(
 
         var entered = enter ?? (memberships.Count == 1 ? memberships[0] : null);
         var session = UserSession.Start(user.Id, entered?.PracticeId, now, client.SourceIp, client.UserAgent);
-        await sessions.AddAsync(session, ct);
         var token = tokens.Issue(new TokenSubject(user.Id, user.Email, session.Id, entered?.PracticeId, entered?.Role));
+
+        // The session ends with its token: the token service reads its own clock (a moment later, whole seconds), and
+        // SessionValidator refuses a token that would outlive its session.
+        session = session with { ExpiresAt = token.ExpiresAt };
+        await sessions.AddAsync(session, ct);
 
         await AccountAudit.RecordAsync(
             audit, AuditChains.ForMemberships(memberships), new AuditActor(user.Id, user.Email), client, AuditAction.SignIn, AuditResult.Success,

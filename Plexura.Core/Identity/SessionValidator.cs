@@ -14,6 +14,9 @@ public enum SessionFailure
 
     /// <summary>The session belongs to another user or was entered into another practice than the token says.</summary>
     Mismatch,
+
+    /// <summary>The token does not live exactly <see cref="ITokenService.Lifetime"/>, or ends after its session.</summary>
+    TokenOutlivesSession,
 }
 
 /// <summary>Either the active session behind a token or why it cannot be used.</summary>
@@ -28,6 +31,12 @@ public sealed record SessionCheckResult(UserSession? Session, SessionFailure? Fa
 /// Tokens are stateless and live two hours; this check is what makes sign-out, sign-out-everywhere, a password
 /// reset, a role change or a removal take effect at once. It fails closed: a missing session, a session of another
 /// user and a session entered into another practice than the token names are all refused.
+/// <para>
+/// A token must also live exactly <see cref="ITokenService.Lifetime"/> and end no later than its session. The token
+/// service already refuses other lifetimes; this check repeats it in Core so that a token signed with the real key
+/// (a leaked key, a bug in issuing) with an expiry years ahead still stops working when its session ends, and never
+/// outlives HIPAA's automatic logoff.
+/// </para>
 /// </remarks>
 public sealed class SessionValidator(ISessionRepository sessions, TimeProvider time)
 {
@@ -44,6 +53,11 @@ public sealed class SessionValidator(ISessionRepository sessions, TimeProvider t
         if (session.UserId != claims.Subject.UserId || session.PracticeId != claims.Subject.PracticeId)
         {
             return new(null, SessionFailure.Mismatch);
+        }
+
+        if (claims.ExpiresAt - claims.IssuedAt != ITokenService.Lifetime || claims.ExpiresAt > session.ExpiresAt)
+        {
+            return new(null, SessionFailure.TokenOutlivesSession);
         }
 
         if (session.RevokedAt is not null)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Plexura.Infrastructure.Security;
 
 namespace Plexura.Infrastructure.Configuration;
 
@@ -16,15 +17,11 @@ internal static class DevelopmentSecretFile
     {
         var sqlitePath = configuration[$"{StorageOptions.Section}:SqlitePath"] ?? new StorageOptions().SqlitePath;
         var dataFolder = Path.GetDirectoryName(Path.IsPathRooted(sqlitePath) ? sqlitePath : Path.Combine(contentRoot, sqlitePath))!;
-        Directory.CreateDirectory(dataFolder);
+        OwnerOnlyFiles.EnsureFolder(dataFolder);
         var file = Path.Combine(dataFolder, fileName);
         if (!File.Exists(file))
         {
-            File.WriteAllText(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            OwnerOnlyFiles.WriteNew(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
         }
 
         return (file, File.ReadAllText(file).Trim());

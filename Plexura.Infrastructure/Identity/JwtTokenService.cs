@@ -17,6 +17,12 @@ namespace Plexura.Infrastructure.Identity;
 /// <see cref="ITokenService.Lifetime"/> from the injected clock with no clock skew, and a token is expired at its
 /// <c>exp</c> instant, not one second later (RFC 7519 4.1.4: "on or after"). <c>exp</c>, <c>jti</c>, <c>sid</c> and
 /// <c>sub</c> are required. Claims are read as written (no inbound claim-type mapping).
+/// <para>
+/// Every token we issue lives exactly <see cref="ITokenService.Lifetime"/> (<c>exp - iat</c>), so any other lifetime
+/// is refused even under a valid signature: one signed with a leaked key with an expiry ten years ahead, or one with
+/// <c>iat</c> moved into the future to stretch its window, never passes. <c>SessionValidator</c> also refuses a token
+/// that ends after its session.
+/// </para>
 /// </remarks>
 internal sealed class JwtTokenService : ITokenService
 {
@@ -124,9 +130,19 @@ internal sealed class JwtTokenService : ITokenService
             return CoreTokenValidationResult.Refused(Classify(result.Exception));
         }
 
-        return ReadClaims(parsed) is { } claims
-            ? CoreTokenValidationResult.Valid(claims)
-            : CoreTokenValidationResult.Refused(TokenFailure.Malformed);
+        if (ReadClaims(parsed) is not { } claims)
+        {
+            return CoreTokenValidationResult.Refused(TokenFailure.Malformed);
+        }
+
+        if (claims.ExpiresAt - claims.IssuedAt != ITokenService.Lifetime)
+        {
+            return CoreTokenValidationResult.Refused(TokenFailure.WrongLifetime);
+        }
+
+        return claims.IssuedAt > _time.GetUtcNow()
+            ? CoreTokenValidationResult.Refused(TokenFailure.NotYetValid)
+            : CoreTokenValidationResult.Valid(claims);
     }
 
     private static TokenClaims? ReadClaims(JsonWebToken token)

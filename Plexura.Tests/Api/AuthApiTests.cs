@@ -3,7 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Plexura.Core.Auditing;
+using Plexura.Core.Common;
+using Plexura.Core.Identity;
 using Plexura.Core.Users;
 using Plexura.Tests.Web;
 
@@ -63,6 +67,35 @@ public sealed class AuthApiTests(AuthApiTests.Factory factory) : IClassFixture<A
         var response = await GetMeAsync(factory.CreateClient(), tampered);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Me_TokenSignedWithTheRealKeyExpiringInTenYears_Is401()
+    {
+        var token = new JsonWebToken(await TokenAsync((await IdentityArrange.SignUpAsync(factory.Services)).Email));
+        var client = factory.CreateClient();
+
+        // The same claims re-signed with the real key: with the real lifetime it opens /me, with ten years it does not.
+        var resigned = SignWithTheRealKey(token, token.IssuedAt, token.IssuedAt.AddMinutes(120));
+        var longLived = SignWithTheRealKey(token, token.IssuedAt, token.IssuedAt.AddYears(10));
+
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(client, resigned)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetMeAsync(client, longLived)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Me_TokenSignedWithTheRealKeyEndingAfterItsSession_Is401()
+    {
+        var token = new JsonWebToken(await TokenAsync((await IdentityArrange.SignUpAsync(factory.Services)).Email));
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        // A live session that began half an hour ago, and a token of exactly 120 minutes issued now for it.
+        var session = UserSession.Start(
+            UserId.Parse(token.Subject, null), PracticeId.Parse(token.GetPayloadValue<string>("practice_id"), null), now.AddMinutes(-30), null, null);
+        await factory.Services.GetRequiredService<ISessionRepository>().AddAsync(session, CancellationToken.None);
+        var outliving = SignWithTheRealKey(token, now.UtcDateTime, now.AddMinutes(120).UtcDateTime, session.Id);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetMeAsync(factory.CreateClient(), outliving)).StatusCode);
     }
 
     [Fact]
@@ -150,6 +183,36 @@ public sealed class AuthApiTests(AuthApiTests.Factory factory) : IClassFixture<A
         var response = await factory.CreateClient().PostAsJsonAsync(TokenUri, new { email, password = IdentityArrange.Password });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>The claims of <paramref name="token"/> signed with the app's own key, with other times (and session).</summary>
+    private string SignWithTheRealKey(JsonWebToken token, DateTime issuedAt, DateTime expires, SessionId? session = null)
+    {
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var name in new[] { "sub", "jti", "sid", "email", "practice_id", "role" })
+        {
+            if (token.TryGetPayloadValue<string>(name, out var value))
+            {
+                claims[name] = value;
+            }
+        }
+
+        if (session is { } sid)
+        {
+            claims["sid"] = sid.ToString();
+        }
+
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(factory.Settings["Plexura:Auth:SigningKey"]!));
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "plexura",
+            Audience = "plexura",
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = expires,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
     }
 
     private static Task<HttpResponseMessage> GetMeAsync(HttpClient client, string token)

@@ -315,6 +315,24 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
         Assert.Equal(("endpoint", "policy"), (refusal.TargetType, refusal.Details["reason"]));
     }
 
+    [Fact]
+    public async Task RouteRefusal_TokenClaimingAnotherEmail_AuditsTheStoredUsersEmail()
+    {
+        var (a, _) = await factory.SharedPairAsync();
+        // A session of the compliance officer (ending a minute after the token) and a token under the real key claiming another email.
+        var session = Core.Identity.UserSession.Start(a.Compliance.UserId, a.PracticeId, DateTimeOffset.UtcNow.AddMinutes(1), null, null);
+        await factory.Services.GetRequiredService<Core.Identity.ISessionRepository>().AddAsync(session, CancellationToken.None);
+        var claimed = factory.Services.GetRequiredService<Core.Identity.ITokenService>().Issue(
+            new Core.Identity.TokenSubject(a.Compliance.UserId, "someone-else@example.com", session.Id, a.PracticeId, PracticeRole.Compliance));
+        var before = await RefusalsAsync(a, a.Compliance);
+
+        var response = await SendAsync(HttpMethod.Post, $"{Clients}/search", claimed.Value, new { query = "Jordan" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var refusal = Assert.Single(await RefusalsAsync(a, a.Compliance), e => !before.Any(b => b.Id == e.Id));
+        Assert.Equal(a.Compliance.Email, refusal.ActorEmail);
+    }
+
     /// <summary>The route refusals audited for <paramref name="member"/> in the practice.</summary>
     private async Task<IReadOnlyList<AuditEvent>> RefusalsAsync(Practice practice, ArrangedMember member) =>
         await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(
@@ -438,6 +456,50 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("Zebulon", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await ClientCountAsync(a));
+    }
+
+    [Theory]
+    [InlineData("Dana\u202EsereyR")]
+    [InlineData("Dana\u200BReyes")]
+    [InlineData("\uFEFFDana Reyes")]
+    [InlineData("Dana\u0000Reyes")]
+    public async Task Create_NameWithInvisibleOrControlCharacter_Is400NamingTheFieldAndStoresNothing(string name)
+    {
+        var (a, _) = await factory.SharedPairAsync();
+        var before = await ClientCountAsync(a);
+
+        var response = await SendAsync(HttpMethod.Post, Clients, a.Owner.Token, new { name, dateOfBirth = "1990-01-01" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("The client's name contains invisible or control characters", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await ClientCountAsync(a));
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z", null, null)]
+    [InlineData("9999-12-31T00:00:00Z", null, null)]
+    [InlineData(null, "9999-12-31T00:00:00Z", null)]
+    [InlineData(null, null, "Signed\u0000form")]
+    public async Task RecordConsent_ImplausibleDateOrNulInNotes_Is400AndStoresNothing(string? effectiveFrom, string? expiresAt, string? notes)
+    {
+        var (a, _) = await factory.SharedPairAsync();
+        var id = await PracticeArrange.CreateClientAsync(factory, a);
+
+        var response = await SendAsync(HttpMethod.Post, $"{Clients}/{id}/consents", a.Owner.Token, new
+        {
+            kind = "Recording",
+            method = "Verbal",
+            effectiveFrom = effectiveFrom is null ? DateTimeOffset.UtcNow : DateTimeOffset.Parse(effectiveFrom, System.Globalization.CultureInfo.InvariantCulture),
+            expiresAt = expiresAt is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(expiresAt, System.Globalization.CultureInfo.InvariantCulture),
+            notes,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains(notes is null ? "consent's" : "The notes", detail, StringComparison.Ordinal);
+        Assert.Empty(await ConsentsAsync(a, id));
     }
 
     [Theory]

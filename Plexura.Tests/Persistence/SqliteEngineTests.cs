@@ -17,20 +17,113 @@ public sealed class SqliteEngineTests : IAsyncLifetime
 
     public Task DisposeAsync() => _fixture.DisposeAsync();
 
-    [Fact]
-    public async Task AuditTable_UpdateOrDeleteThroughSql_IsAbortedByTriggers()
+    private const string AuditColumns =
+        "practice_id, sequence, id, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, target_type, target_id, client_id, result, details, previous_hash, hash";
+
+    // The first event again, with its result rewritten: what a rewrite of the log would insert.
+    private const string RewrittenFirstEvent =
+        "SELECT practice_id, sequence, id, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, target_type, target_id, client_id, 'Denied', details, previous_hash, hash FROM audit_events WHERE sequence = 1";
+
+    // The first event's id under the next free sequence: REPLACE would delete the original through the id's UNIQUE key.
+    private const string FirstEventIdAtANewSequence =
+        "SELECT practice_id, 99, id, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, target_type, target_id, client_id, 'Denied', details, previous_hash, hash FROM audit_events WHERE sequence = 1";
+
+    /// <summary>Every SQL form that could rewrite, remove or shadow an audit event.</summary>
+    public static TheoryData<string> RewritingStatements() => new()
+    {
+        "UPDATE audit_events SET result = 'Denied'",
+        "UPDATE OR REPLACE audit_events SET sequence = 2 WHERE sequence = 1",
+        "DELETE FROM audit_events",
+        "DELETE FROM audit_events WHERE sequence = 1",
+        $"REPLACE INTO audit_events ({AuditColumns}) {RewrittenFirstEvent}",
+        $"INSERT OR REPLACE INTO audit_events ({AuditColumns}) {RewrittenFirstEvent}",
+        $"INSERT OR REPLACE INTO audit_events ({AuditColumns}) {FirstEventIdAtANewSequence}",
+        $"INSERT INTO audit_events ({AuditColumns}) {RewrittenFirstEvent} AND true ON CONFLICT DO UPDATE SET result = excluded.result",
+        $"INSERT INTO audit_events ({AuditColumns}) {RewrittenFirstEvent} AND true ON CONFLICT (practice_id, sequence) DO UPDATE SET result = 'Denied'",
+        $"INSERT OR IGNORE INTO audit_events ({AuditColumns}) {RewrittenFirstEvent}",
+        $"INSERT INTO audit_events ({AuditColumns}) {RewrittenFirstEvent} AND true ON CONFLICT DO NOTHING",
+        $"INSERT INTO audit_events ({AuditColumns}) {RewrittenFirstEvent}",
+    };
+
+    [Theory]
+    [MemberData(nameof(RewritingStatements))]
+    public async Task AuditTable_RewritingSql_IsAbortedAndTheChainStillVerifies(string sql)
     {
         var practice = PracticeId.New();
-        await _fixture.Get<IAuditLog>().RecordAsync(
-            new AuditEntry(practice, AuditActor.Anonymous, null, null, AuditAction.SignIn, null, null, null, AuditResult.Success), CancellationToken.None);
+        var log = _fixture.Get<IAuditLog>();
+        for (var i = 0; i < 2; i++)
+        {
+            await log.RecordAsync(
+                new AuditEntry(practice, AuditActor.Anonymous, null, null, AuditAction.SignIn, null, null, null, AuditResult.Success), CancellationToken.None);
+        }
+
         await using var connection = await OpenAsync();
+        var before = await DumpAsync(connection, practice);
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => ExecuteAsync(connection, "UPDATE audit_events SET result = 'Denied'"));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() => ExecuteAsync(connection, "DELETE FROM audit_events"));
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => ExecuteAsync(connection, sql.Replace("FROM audit_events WHERE", $"FROM audit_events WHERE practice_id = '{practice}' AND", StringComparison.Ordinal)));
 
-        Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
-        Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
+        Assert.Contains("append-only", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await DumpAsync(connection, practice));
         Assert.True((await _fixture.Get<AuditChainVerifier>().VerifyAsync(practice, CancellationToken.None)).IsValid);
+    }
+
+    [Fact]
+    public async Task Database_Created_IsReadableByItsOwnerOnlyWithWalAndShmInAnOwnerOnlyFolder()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows has ACLs, not modes.
+        }
+
+        var folder = TestConfiguration.NewTempFolder();
+        var dataFolder = Path.Combine(folder, "data", "nested");
+        var path = Path.Combine(dataFolder, "plexura.db");
+        try
+        {
+            var database = new SqliteDatabase(path);
+            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await ExecuteAsync(connection, "CREATE TABLE scratch (x INTEGER); INSERT INTO scratch VALUES (1);");
+
+            const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataFolder));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(dataFolder)!));
+            Assert.Equal(ownerReadWrite, File.GetUnixFileMode(path));
+            Assert.Equal(ownerReadWrite, File.GetUnixFileMode(path + "-wal"));
+            Assert.Equal(ownerReadWrite, File.GetUnixFileMode(path + "-shm"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Database_ExistingWorldReadableFile_IsMadeOwnerOnlyAtOpen()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows has ACLs, not modes.
+        }
+
+        var folder = TestConfiguration.NewTempFolder();
+        var path = Path.Combine(folder, "old.db");
+        try
+        {
+            await File.WriteAllBytesAsync(path, []);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+            var database = new SqliteDatabase(path);
+            await new SqliteMigrator(database, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -160,6 +253,26 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> DumpAsync(SqliteConnection connection, PracticeId practice)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AuditColumns} FROM audit_events WHERE practice_id = $p ORDER BY sequence";
+        command.Parameters.AddWithValue("$p", practice.ToString());
+        var rows = new System.Text.StringBuilder();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                rows.Append(reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString()).Append('|');
+            }
+
+            rows.AppendLine();
+        }
+
+        return rows.ToString();
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Plexura.Core.Auditing;
 using Plexura.Core.Identity;
+using Plexura.Core.Users;
 using Plexura.Web.Security.Authentication;
 
 namespace Plexura.Web.Security;
@@ -10,9 +11,11 @@ namespace Plexura.Web.Security;
 /// Use cases audit the refusals they decide; a policy on a route refuses before any use case runs (a compliance
 /// officer calling a client endpoint, a clinician opening the members page), and HIPAA's audit controls want those
 /// attempts seen too. The target is the route's pattern or the page path (ids only, never query strings or PHI). A
-/// signed-in user without a practice has no practice chain to write to, so nothing is written for them.
+/// signed-in user without a practice has no practice chain to write to, so nothing is written for them. The actor's
+/// email is read from the stored user, never from the token's claim: a token states the email it was issued with (or
+/// whatever a forger wrote), and the audit log must name the account as it is.
 /// </remarks>
-public sealed class RouteRefusalAudit(IAuditLog audit)
+public sealed class RouteRefusalAudit(IAuditLog audit, IUserRepository users)
 {
     /// <summary>Records the refusal of <paramref name="target"/> to the signed-in <paramref name="user"/>, if they act in a practice.</summary>
     public Task RecordAsync(ClaimsPrincipal user, string targetType, string target, string? policy, ClientInfo client, CancellationToken ct) =>
@@ -33,9 +36,10 @@ public sealed class RouteRefusalAudit(IAuditLog audit)
             details["policy"] = policy;
         }
 
+        var stored = await users.GetAsync(subject.UserId, ct);
         await audit.RecordAsync(
             new AuditEntry(
-                practiceId, new AuditActor(subject.UserId, subject.Email), client.SourceIp, client.UserAgent, AuditAction.AccessRefused,
+                practiceId, new AuditActor(subject.UserId, stored?.Email), client.SourceIp, client.UserAgent, AuditAction.AccessRefused,
                 targetType, target, null, AuditResult.Denied, details),
             ct);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Clients.SearchClients;
@@ -28,7 +27,7 @@ public sealed record ClientListPage(IReadOnlyList<ClientSummary> Clients, Client
 /// The page is read in id order (ids sort by creation time) and each candidate is checked with
 /// <see cref="ClientAuthorization.Decide"/> before anything is decrypted, so a clinician's list holds exactly the clients
 /// they could open. Members the practice gate keeps out get nothing and a Denied event. A page that shows names is one
-/// <see cref="AuditAction.PhiViewed"/> event with the count shown, never the names. The scan of one call is bounded so a
+/// <see cref="AuditAction.PhiViewed"/> event with the ids of the clients shown (<see cref="ShownClients"/>), never the names. The scan of one call is bounded so a
 /// clinician with few grants in a large practice cannot make one request read the whole table; the cursor continues it.
 /// </remarks>
 public sealed class ListClientsHandler(
@@ -58,7 +57,7 @@ public sealed class ListClientsHandler(
         {
             await AccessAudit.RecordAsync(
                 audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client-list", null, null, ct,
-                ("shown", results.Count.ToString(CultureInfo.InvariantCulture)));
+                ShownClients.Details(results.Select(c => c.ClientId)));
         }
 
         return new ClientListPage(results, next);

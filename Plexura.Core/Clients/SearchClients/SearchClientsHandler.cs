@@ -25,8 +25,10 @@ public sealed record ClientSummary(ClientId ClientId, string Name, DateOnly Date
 /// <remarks>
 /// The query becomes HMAC tokens; the store matches them without decrypting anything, and only the page of matches the
 /// member may view (same rules as opening the client) is decrypted. Members the practice gate keeps out, and compliance
-/// staff (<see cref="ClientAuthorization.CanListClients"/>), get nothing and a Denied event. A search that shows names is one <see cref="AuditAction.PhiViewed"/> event listing the shown
-/// client ids' count, never the query (people type names into it).
+/// staff (<see cref="ClientAuthorization.CanListClients"/>), get nothing and a Denied event. Every search is one
+/// <see cref="AuditAction.PhiViewed"/> event listing the ids of the clients shown (<see cref="ShownClients"/>), never
+/// the query (people type names into it); a search that showed nothing is recorded too, since an empty answer also
+/// tells the searcher something about who is (not) a client.
 /// </remarks>
 public sealed class SearchClientsHandler(
     PracticeAccessGate practiceGate,
@@ -53,6 +55,7 @@ public sealed class SearchClientsHandler(
         var tokens = await indexer.QueryTokensAsync(actor.PracticeId, query, ct);
         if (tokens.Count == 0)
         {
+            await AuditAsync(actor, client, [], ct);
             return [];
         }
 
@@ -75,13 +78,12 @@ public sealed class SearchClientsHandler(
             }
         }
 
-        if (results.Count > 0)
-        {
-            await AccessAudit.RecordAsync(
-                audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client-search", null, null, ct,
-                ("shown", results.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
+        await AuditAsync(actor, client, results, ct);
         return results;
     }
+
+    private Task<AuditEvent> AuditAsync(PracticeActor actor, ClientInfo client, List<ClientSummary> shown, CancellationToken ct) =>
+        AccessAudit.RecordAsync(
+            audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client-search", null, null, ct,
+            ShownClients.Details(shown.Select(c => c.ClientId)));
 }

@@ -34,13 +34,13 @@ public static class SignUpValidation
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(policy);
-        var practiceName = (command.PracticeName ?? string.Empty).Trim();
+        var practiceName = PersonText.Optional(command.PracticeName, "The practice name", int.MaxValue) ?? string.Empty;
         if (practiceName.Length is 0 or > Practice.MaxNameLength)
         {
             throw new ValidationFailedException($"Enter a practice name of 1 to {Practice.MaxNameLength} characters.");
         }
 
-        var ownerName = (command.OwnerName ?? string.Empty).Trim();
+        var ownerName = PersonText.Optional(command.OwnerName, "Your name", int.MaxValue) ?? string.Empty;
         if (ownerName.Length is 0 or > MaxOwnerNameLength)
         {
             throw new ValidationFailedException($"Enter your name in 1 to {MaxOwnerNameLength} characters.");
@@ -66,5 +66,6 @@ public static class SignUpValidation
         email.Length is > 0 and <= User.MaxEmailLength
         && MailAddress.TryCreate(email, out var address)
         && string.IsNullOrEmpty(address.DisplayName)
-        && string.Equals(address.Address, email, StringComparison.Ordinal);
+        && string.Equals(address.Address, email, StringComparison.Ordinal)
+        && PersonText.IsAllowed(email);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Memberships;
@@ -22,29 +21,22 @@ public static class UpdateProfileValidation
 
     /// <summary>The trimmed display name; throws <see cref="ValidationFailedException"/> when a rule is broken.</summary>
     /// <remarks>
-    /// Control characters and the bidirectional overrides are refused: a name is shown to colleagues and in audit
-    /// views, and those characters can hide or reorder what is displayed (for example make one name look like another).
+    /// <see cref="PersonText"/> applies: control and invisible characters (bidirectional overrides, zero-width) are
+    /// refused and the name is stored in NFC, since a name is shown to colleagues and in audit views and those
+    /// characters can hide or reorder what is displayed (for example make one name look like another).
     /// </remarks>
     public static string Validate(UpdateProfileCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var name = (command.DisplayName ?? string.Empty).Trim();
+        var name = PersonText.Optional(command.DisplayName, "Your name", int.MaxValue) ?? string.Empty;
         var length = name.EnumerateRunes().Count();
         if (length is 0 or > MaxDisplayNameLength)
         {
             throw new ValidationFailedException($"Enter your name in 1 to {MaxDisplayNameLength} characters.");
         }
 
-        if (name.EnumerateRunes().Any(IsForbidden))
-        {
-            throw new ValidationFailedException("Your name cannot contain control characters.");
-        }
-
         return name;
     }
-
-    private static bool IsForbidden(Rune rune) =>
-        Rune.IsControl(rune) || rune.Value is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) or 0x200E or 0x200F;
 }
 
 /// <summary>Updates the signed-in user's display name.</summary>

@@ -107,7 +107,7 @@ public sealed class AcceptInvitationHandler(
 
     private async Task<User> CreateAccountAsync(Invitation invitation, string? displayName, string password, DateTimeOffset now, CancellationToken ct)
     {
-        var name = (displayName ?? string.Empty).Trim();
+        var name = PersonText.Optional(displayName, "Your name", int.MaxValue) ?? string.Empty;
         if (name.Length is 0 or > SignUpValidation.MaxOwnerNameLength)
         {
             throw new ValidationFailedException($"Enter your name in 1 to {SignUpValidation.MaxOwnerNameLength} characters.");

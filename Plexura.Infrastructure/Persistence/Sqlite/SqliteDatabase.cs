@@ -1,8 +1,14 @@
 using Microsoft.Data.Sqlite;
+using Plexura.Infrastructure.Security;
 
 namespace Plexura.Infrastructure.Persistence.Sqlite;
 
 /// <summary>Opens connections to the embedded database with the settings every connection needs.</summary>
+/// <remarks>
+/// The data folder is created 0700 and the database file 0600 before SQLite first opens it (SQLite would create it
+/// 0644 under the usual umask); SQLite gives its -wal and -shm files the database file's mode, and
+/// <see cref="RestrictFiles"/> makes sure of it. See <see cref="OwnerOnlyFiles"/>.
+/// </remarks>
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
@@ -10,8 +16,10 @@ public sealed class SqliteDatabase
     public SqliteDatabase(string path)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        OwnerOnlyFiles.EnsureFolder(Path.GetDirectoryName(full)!);
+        OwnerOnlyFiles.EnsureFile(full);
         FilePath = full;
+        RestrictFiles();
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = full,
@@ -25,6 +33,14 @@ public sealed class SqliteDatabase
 
     /// <summary>The database file.</summary>
     public string FilePath { get; }
+
+    /// <summary>Makes the database file and its -wal and -shm companions, where present, readable by the owner only.</summary>
+    public void RestrictFiles()
+    {
+        OwnerOnlyFiles.Restrict(FilePath);
+        OwnerOnlyFiles.Restrict(FilePath + "-wal");
+        OwnerOnlyFiles.Restrict(FilePath + "-shm");
+    }
 
     /// <summary>An open connection: foreign keys on, WAL journal, NORMAL sync (durable at checkpoints, safe with WAL).</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct)

@@ -64,6 +64,18 @@ internal static class SqliteMigrations
         new(10, "client grants", (c, t) => CreateCollectionAsync(c, t, Collections.ClientGrants)),
         new(11, "clinical sessions", (c, t) => CreateCollectionAsync(c, t, Collections.ClinicalSessions)),
         new(12, "clients by creator", (c, t) => CreateIndexAsync(c, t, Collections.Clients, Collections.ClientCreatorIndex, ifNotExists: true)),
+
+        // REPLACE (and INSERT OR REPLACE) resolves a key conflict by deleting the old row without firing DELETE
+        // triggers, so step 2's triggers let `REPLACE INTO audit_events SELECT ...` rewrite an event. A BEFORE INSERT
+        // trigger runs before conflict resolution: any insert that names an existing (practice, sequence) or id is
+        // aborted, whatever its OR clause (REPLACE, IGNORE) or upsert. `PRAGMA recursive_triggers` would also make
+        // REPLACE fire the DELETE trigger, but it is a per-connection setting that a tool opening the file leaves off;
+        // the guard has to live in the schema.
+        new(15, "audit events cannot be replaced", (c, t) => ExecuteAsync(c, t, """
+            CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
+            WHEN EXISTS (SELECT 1 FROM audit_events WHERE (practice_id = NEW.practice_id AND sequence = NEW.sequence) OR id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+            """)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

@@ -26,6 +26,9 @@ public sealed class SqliteMigrator(SqliteDatabase database, TimeProvider time, I
             await setup.ExecuteNonQueryAsync(ct);
         }
 
+        // WAL mode has just created the -wal and -shm files (SQLite copies the database file's mode; this makes sure).
+        database.RestrictFiles();
+
         var applied = await AppliedVersionsAsync(connection, ct);
         var current = applied.Count == 0 ? 0 : applied.Max();
         var newest = Migrations.Max(m => m.Version);

@@ -222,7 +222,50 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         Assert.Equal(park, Assert.Single(creatorSees).ClientId);
         Assert.Empty(outsiderSees);
         Assert.Empty(oneLetter);
-        Assert.All(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => Assert.DoesNotContain("da", string.Join(' ', e.Details.Values), StringComparison.OrdinalIgnoreCase));
+        // Ids are hex, so "da" may occur in them: the query is looked for in every detail but the shown ids.
+        Assert.All(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => Assert.DoesNotContain(
+            "da", string.Join(' ', e.Details.Where(d => !d.Key.StartsWith("clients-", StringComparison.Ordinal)).Select(d => d.Value)), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task SearchClients_ShowingClientsOrNothing_AuditsTheShownIdsAndEmptySearchesWithoutNamesOrQuery()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var dana = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var park = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Dana Park" }), ClientInfo.Unknown, Ct);
+        await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = "Sam Lee" }), ClientInfo.Unknown, Ct);
+
+        await As<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("dana"), ClientInfo.Unknown, Ct);
+        await As<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("zelda"), ClientInfo.Unknown, Ct);
+        await As<SearchClientsHandler>(owner).HandleAsync(new SearchClientsCommand("z"), ClientInfo.Unknown, Ct);
+
+        var searches = (await AuditAsync(owner.PracticeId, AuditAction.PhiViewed)).Where(e => e.TargetType == "client-search").OrderBy(e => e.Sequence).ToList();
+        Assert.Equal(3, searches.Count);
+        Assert.Equal(new[] { dana, park }.OrderBy(id => id.Value), ShownClients.Read(searches[0].Details).OrderBy(id => id.Value));
+        Assert.Equal("2", searches[0].Details["shown"]);
+        Assert.All(searches.Skip(1), e => Assert.Equal(("0", 0), (e.Details["shown"], ShownClients.Read(e.Details).Count)));
+        Assert.All(searches, e => Assert.Equal(owner.UserId, e.ActorUserId));
+        var written = string.Join(' ', searches.SelectMany(e => e.Details.Keys.Concat(e.Details.Values)));
+        Assert.DoesNotContain("dana", written, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("zelda", written, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Reyes", written, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ListClients_FullPage_AuditsTheIdOfEveryClientShown()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        for (var i = 0; i < ListClientsCommand.PageSize + 1; i++)
+        {
+            await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana with { Name = $"Client Number{i}" }), ClientInfo.Unknown, Ct);
+        }
+
+        var page = await As<ListClientsHandler>(owner).HandleAsync(new ListClientsCommand(), ClientInfo.Unknown, Ct);
+
+        var listed = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.PhiViewed), e => e.TargetType == "client-list");
+        Assert.Equal(page.Clients.Select(c => c.ClientId), ShownClients.Read(listed.Details));
+        Assert.Equal(ListClientsCommand.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), listed.Details["shown"]);
+        Assert.DoesNotContain("Client", string.Join(' ', listed.Details.Values), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,6 +82,21 @@ public sealed class ClientValidationTests
     public void Validate_ExternalNumberWithAllowedPunctuation_IsAccepted() =>
         Assert.Equal("a-b_c.d/9", ClientValidation.Validate(Valid with { ExternalRecordNumber = "a-b_c.d/9" }, Today).ExternalRecordNumber);
 
+    [Theory]
+    [InlineData("Dana\u202EsereyR")]
+    [InlineData("Dana\u200BReyes")]
+    [InlineData("\uFEFFDana Reyes")]
+    public void Validate_NameWithInvisibleCharacter_ThrowsNamingTheField(string name) =>
+        AssertRefused(Valid with { Name = name }, "The client's name contains invisible or control characters");
+
+    [Fact]
+    public void Validate_PronounsWithZeroWidthSpace_Throws() =>
+        AssertRefused(Valid with { Pronouns = "she/\u200Bher" }, "Pronouns contains invisible");
+
+    [Fact]
+    public void Validate_DecomposedName_IsStoredInNfc() =>
+        Assert.Equal("Ren\u00E9e Reyes", ClientValidation.Validate(Valid with { Name = "Rene\u0301e Reyes" }, Today).Name);
+
     [Fact]
     public void ToString_ClientDetails_HidesEveryValue()
     {

@@ -72,6 +72,57 @@ public sealed class ConsentProtectorTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(9999, 12, 31)]
+    public async Task CreateAsync_ImplausibleEffectiveDate_ThrowsNamingTheDate(int year, int month, int day)
+    {
+        var practice = await NewPracticeAsync();
+        var details = new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero));
+
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            Protector.CreateAsync(practice, ClientId.New(), ClientConsentId.New(), details, UserId.New(), Now, Ct));
+        Assert.Contains("effective date", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ExpiryIn9999_Throws()
+    {
+        var practice = await NewPracticeAsync();
+        var details = new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now, new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero));
+
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            Protector.CreateAsync(practice, ClientId.New(), ClientConsentId.New(), details, UserId.New(), Now, Ct));
+        Assert.Contains("expiry", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Signed\u0000form")]
+    [InlineData("Signed \u202Emrof")]
+    [InlineData("Signed\u200Bform")]
+    public async Task CreateAsync_NotesWithNulOrInvisibleCharacter_ThrowsNamingTheNotes(string notes)
+    {
+        var practice = await NewPracticeAsync();
+        var details = new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now, Notes: notes);
+
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            Protector.CreateAsync(practice, ClientId.New(), ClientConsentId.New(), details, UserId.New(), Now, Ct));
+        Assert.StartsWith("The notes contains invisible or control characters", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_ReasonWithNul_ThrowsAndLeavesItActive()
+    {
+        var practice = await NewPracticeAsync();
+        var consent = await Protector.CreateAsync(
+            practice, ClientId.New(), ClientConsentId.New(), new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Electronic, Now), UserId.New(), Now, Ct);
+
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => Protector.RevokeAsync(consent, UserId.New(), "Withdrew\u0000", Now, Ct));
+
+        Assert.StartsWith("The reason contains", ex.Message, StringComparison.Ordinal);
+        Assert.False(consent.IsRevoked);
+    }
+
     [Fact]
     public async Task RevokeAsync_Active_RecordsWhoWhenAndEncryptedReasonAndRefusesASecondTime()
     {

@@ -254,6 +254,29 @@ public sealed class JwtTokenServiceTests
         Assert.True((await NewService().ValidateAsync(token, Ct)).IsValid);
     }
 
+    [Theory]
+    [InlineData(60 * 24 * 365 * 10)]
+    [InlineData(121)]
+    [InlineData(119)]
+    public async Task Validate_SignedWithOurKeyButAnotherLifetime_IsWrongLifetime(int minutes)
+    {
+        var token = Sign(
+            new SymmetricSecurityKey(Convert.FromBase64String(_key)), SecurityAlgorithms.HmacSha256, ValidClaims(), expires: Start.AddMinutes(minutes));
+
+        Assert.Equal(TokenFailure.WrongLifetime, (await NewService().ValidateAsync(token, Ct)).Failure);
+    }
+
+    [Fact]
+    public async Task Validate_SignedWithOurKeyIssuedInTheFuture_IsNotYetValid()
+    {
+        // No nbf, and iat a day ahead with exactly 120 minutes after it: the window would open tomorrow.
+        var issuedAt = Start.AddDays(1);
+        var token = Sign(
+            new SymmetricSecurityKey(Convert.FromBase64String(_key)), SecurityAlgorithms.HmacSha256, ValidClaims(), issuedAt: issuedAt, expires: issuedAt.AddMinutes(120));
+
+        Assert.Equal(TokenFailure.NotYetValid, (await NewService().ValidateAsync(token, Ct)).Failure);
+    }
+
     private JwtTokenService NewService(string? key = null, string issuer = "plexura", string audience = "plexura", TimeProvider? time = null) =>
         new(Options.Create(new AuthOptions { SigningKey = key ?? _key, Issuer = issuer, Audience = audience }), time ?? _time);
 
@@ -265,15 +288,16 @@ public sealed class JwtTokenServiceTests
         ["email"] = _subject.Email,
     };
 
-    private static string Sign(SecurityKey key, string algorithm, Dictionary<string, object> claims, bool withExpiry = true)
+    private static string Sign(
+        SecurityKey key, string algorithm, Dictionary<string, object> claims, bool withExpiry = true, DateTimeOffset? issuedAt = null, DateTimeOffset? expires = null)
     {
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = "plexura",
             Audience = "plexura",
-            IssuedAt = Start.UtcDateTime,
-            NotBefore = Start.UtcDateTime,
-            Expires = withExpiry ? Start.AddMinutes(120).UtcDateTime : null,
+            IssuedAt = (issuedAt ?? Start).UtcDateTime,
+            NotBefore = issuedAt is null ? Start.UtcDateTime : null,
+            Expires = withExpiry ? (expires ?? Start.AddMinutes(120)).UtcDateTime : null,
             Claims = claims,
             SigningCredentials = new SigningCredentials(key, algorithm),
         };

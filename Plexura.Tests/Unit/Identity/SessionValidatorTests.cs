@@ -107,6 +107,29 @@ public sealed class SessionValidatorTests
         Assert.Equal(SessionFailure.Expired, (await Validator.ValidateAsync(claims, Ct)).Failure);
     }
 
+    [Fact]
+    public async Task Validate_TokenExpiringTenYearsAhead_FailsTokenOutlivesSession()
+    {
+        var (_, claims) = await SignInAsync(PracticeId.New());
+        var forged = claims with { ExpiresAt = claims.IssuedAt.AddYears(10) };
+
+        Assert.Equal(SessionFailure.TokenOutlivesSession, (await Validator.ValidateAsync(forged, Ct)).Failure);
+    }
+
+    [Fact]
+    public async Task Validate_TokenOfExactLifetimeEndingAfterItsSession_FailsTokenOutlivesSession()
+    {
+        var (session, _) = await SignInAsync(PracticeId.New());
+        _time.Advance(TimeSpan.FromMinutes(30));
+
+        // Issued half an hour into the session with the real key and the right lifetime: it would outlive the session.
+        var tokens = Tokens;
+        var issued = tokens.Issue(new TokenSubject(session.UserId, "dana@example.com", session.Id, session.PracticeId, PracticeRole.Clinician));
+        var claims = (await tokens.ValidateAsync(issued.Value, Ct)).Claims!;
+
+        Assert.Equal(SessionFailure.TokenOutlivesSession, (await Validator.ValidateAsync(claims, Ct)).Failure);
+    }
+
     private async Task<(UserSession Session, TokenClaims Claims)> SignInAsync(PracticeId? practiceId)
     {
         var session = UserSession.Start(UserId.New(), practiceId, _time.GetUtcNow(), "203.0.113.7", "Mozilla/5.0");
