@@ -221,6 +221,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
         });
         Assert.Equal("false", cut.Find("#consent-recording-status").GetAttribute("data-can-record"));
         cut.Find("#consent-list .consent-revoke").Click();
+        cut.WaitForElement("#consent-revoke-yes").Click();
 
         cut.WaitForAssertion(() => Assert.Equal("Revoked", cut.Find("#consent-list .consent-state").GetAttribute("data-state")));
         Assert.Empty(cut.FindAll("#consent-list .consent-revoke"));
@@ -335,7 +336,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
         cut.WaitForAssertion(() =>
         {
             var row = cut.Find("#consent-list tbody tr").TextContent;
-            Assert.Contains("Part 2 disclosure", row, StringComparison.Ordinal);
+            Assert.Contains("Substance-use record sharing", row, StringComparison.Ordinal);
             Assert.Contains("To County clinic, for Care coordination", row, StringComparison.Ordinal);
             Assert.Contains("Written", row, StringComparison.Ordinal);
             Assert.Contains("2027-06-30", row, StringComparison.Ordinal);
