@@ -67,7 +67,8 @@ public sealed class PlainWordsTests : ClientPagesTestBase
 
         var cut = Context.Render<Members>();
 
-        cut.WaitForAssertion(() => Assert.Contains(PlainWords.RoleExplanation(PracticeRole.Clinician), cut.Find("#invite-role").ParentElement!.ParentElement!.TextContent, StringComparison.Ordinal));
+        cut.WaitForElement("#invite-submit");
+        Assert.Contains(PlainWords.RoleExplanation(PracticeRole.Clinician), cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public static partial class DeviceNames
     [GeneratedRegex(@"\b(Firefox|FxiOS)/", RegexOptions.CultureInvariant, 100)]
     private static partial Regex FirefoxPattern();
 
-    [GeneratedRegex(@"\b(Chrome|CriOS|Chromium)/", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"(Chrome|CriOS|Chromium)/", RegexOptions.CultureInvariant, 100)]
     private static partial Regex ChromePattern();
 
     [GeneratedRegex(@"\bVersion/[\d.]+.*\bSafari/", RegexOptions.CultureInvariant, 100)]
