@@ -36,7 +36,7 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
     /// <summary>On an open client page, records a verbal consent of the chosen kind.</summary>
     public async Task RecordConsentAsync(string kindRadioId)
     {
-        await page.Locator($"#{kindRadioId} input").CheckAsync();
+        await page.Locator($"#{kindRadioId}").ClickAsync();
         await page.ClickAsync("#consent-record");
         await Assertions.Expect(page.Locator("#consent-list")).ToBeVisibleAsync();
     }
