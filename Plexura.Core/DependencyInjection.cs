@@ -47,6 +47,7 @@ using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
 using Plexura.Core.Practices.Access;
+using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
@@ -97,6 +98,7 @@ public static class DependencyInjection
         services.AddScoped<PracticeAccessGate>();
         services.AddScoped<SetPracticeMfaRequirementHandler>();
         services.AddScoped<ListMembersHandler>();
+        services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
 
         services.AddScoped<InviteMemberHandler>();

@@ -87,6 +87,9 @@ public interface IClientConsentRepository
     /// <summary>Every consent of the client (active, expired and revoked), oldest first.</summary>
     Task<IReadOnlyList<ClientConsent>> ListForClientAsync(PracticeId practiceId, ClientId clientId, CancellationToken ct);
 
+    /// <summary>Whether any consent (of any client, in any state) was ever recorded in this practice.</summary>
+    Task<bool> AnyAsync(PracticeId practiceId, CancellationToken ct);
+
     /// <summary>Replaces the consent if its version is current; returns it with the new version.</summary>
     /// <exception cref="RecordNotFoundException">No such consent in this practice.</exception>
     /// <exception cref="ConcurrencyConflictException">Someone else changed it first.</exception>

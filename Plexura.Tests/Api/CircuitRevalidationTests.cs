@@ -45,6 +45,22 @@ public sealed class CircuitRevalidationTests(CircuitRevalidationTests.Factory fa
         Assert.False(await provider.IsStillSignedInAsync(new ClaimsPrincipal(new ClaimsIdentity()), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Revalidation_CircuitEndsDuringTheCheck_ThrowsTheCancellationTheBaseLoopEndsQuietlyOn()
+    {
+        var (email, _) = await IdentityArrange.SignUpAsync(factory.Services);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var claims = (await scope.ServiceProvider.GetRequiredService<ITokenService>().ValidateAsync(await TokenAsync(email), CancellationToken.None)).Claims!;
+        var provider = (SessionRevalidatingAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
+        using var circuitEnded = new CancellationTokenSource();
+        await circuitEnded.CancelAsync();
+
+        var thrown = await Assert.ThrowsAsync<TaskCanceledException>(() => provider.IsStillSignedInAsync(PlexuraPrincipal.From(claims), circuitEnded.Token));
+
+        // RevalidatingServerAuthenticationStateProvider logs "unhandled exception" unless the token is its own.
+        Assert.Equal(circuitEnded.Token, thrown.CancellationToken);
+    }
+
     private async Task<string> TokenAsync(string email)
     {
         var response = await factory.CreateClient().PostAsJsonAsync(new Uri("/api/v1/auth/token", UriKind.Relative), new { email, password = IdentityArrange.Password });

@@ -33,7 +33,7 @@ public sealed class ClientAccessBrowserTests(ClientAccessBrowserTests.Fixture fi
         await clinician.Page.FillAsync("#display-name", "Jordan Park");
         await clinician.Page.FillAsync("#password", "Maple-Garden-58!");
         await clinician.Page.ClickAsync("#accept-submit");
-        await Assertions.Expect(clinician.AccountLink).ToContainTextAsync(clinicianEmail);
+        await Assertions.Expect(clinician.AccountLink).ToContainTextAsync("Jordan Park");
 
         // Two clients; the clinician is granted view on the first only.
         var granted = await ownerClients.AddClientAsync("Avery Quinn", new DateOnly(1987, 3, 14));

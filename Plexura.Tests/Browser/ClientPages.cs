@@ -13,17 +13,32 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
     public Task GotoAsync(string path) =>
         page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
 
-    /// <summary>Adds a client from the list page; returns the id the list links to.</summary>
+    /// <summary>Adds a client from the list page; returns its id from the client page the app lands on.</summary>
     public async Task<string> AddClientAsync(string name, DateOnly dateOfBirth)
     {
         await GotoAsync("/clients");
         await page.ClickAsync("#new-client");
+        return await FillNewClientAsync(name, dateOfBirth);
+    }
+
+    /// <summary>Fills and saves the open new-client form; waits for the new client's page, at its consent panel.</summary>
+    public async Task<string> FillNewClientAsync(string name, DateOnly dateOfBirth)
+    {
         await page.Locator("#client-name").FillAsync(name);
         await page.Locator("#client-dob").FillAsync(dateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("#client-save");
-        var link = ClientLinks.Filter(new() { HasText = name });
-        await Assertions.Expect(link).ToHaveCountAsync(1);
-        return await link.GetAttributeAsync("data-client-id") ?? throw new InvalidOperationException("The client row has no id.");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/clients/[^/?]+\?at=consent$"));
+        await Assertions.Expect(page.Locator("#client-detail-name")).ToContainTextAsync(name);
+        var path = new Uri(page.Url).AbsolutePath;
+        return path[(path.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>On an open client page, records a verbal consent of the chosen kind.</summary>
+    public async Task RecordConsentAsync(string kindRadioId)
+    {
+        await page.Locator($"#{kindRadioId}").ClickAsync();
+        await page.ClickAsync("#consent-record");
+        await Assertions.Expect(page.Locator("#consent-list")).ToBeVisibleAsync();
     }
 
     /// <summary>Opens the client's page by its id, as a link or a typed URL would.</summary>

@@ -18,14 +18,14 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
 
         await pages.SignUpAsync("Riverbend Counseling", "Dana Reyes", email, Password);
         await Assertions.Expect(pages.VerifyBanner).ToBeVisibleAsync();
-        await Assertions.Expect(pages.AccountLink).ToContainTextAsync(email);
+        await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
 
         await pages.FollowEmailLinkAsync(email, "email-verification");
         await pages.Page.ClickAsync("#verify-email-submit");
         await Assertions.Expect(pages.FormInfo).ToContainTextAsync("verified");
 
         await pages.GotoAsync("/");
-        await Assertions.Expect(pages.AccountLink).ToContainTextAsync(email);
+        await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
         await Assertions.Expect(pages.VerifyBanner).ToHaveCountAsync(0);
         await pages.SignOutAsync();
         await Assertions.Expect(pages.FormInfo).ToContainTextAsync("signed out");
@@ -33,7 +33,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
         await pages.SignInAsync(email, "Wrong-Password-99!");
         await Assertions.Expect(pages.FormError).ToContainTextAsync("not correct");
         await pages.SignInAsync(email, Password);
-        await Assertions.Expect(pages.AccountLink).ToContainTextAsync(email);
+        await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
 
         // Enroll an authenticator; the codes are computed here as the app on a phone would.
         var (secret, recoveryCodes) = await pages.EnrollMfaAsync(s => Totp(s).ComputeTotp(DateTime.UtcNow));
@@ -45,7 +45,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
         await pages.SignInAsync(email, Password);
         await Assertions.Expect(pages.AccountLink).ToHaveCountAsync(0);
         await pages.EnterSecondFactorAsync(Totp(secret).ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
-        await Assertions.Expect(pages.AccountLink).ToContainTextAsync(email);
+        await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
 
         // Invite a clinician, who accepts in their own browser and lands signed in.
         var clinicianEmail = $"clinician-{Guid.NewGuid():N}@example.com";
@@ -57,7 +57,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
         await clinician.Page.FillAsync("#display-name", "Jordan Park");
         await clinician.Page.FillAsync("#password", "Maple-Garden-58!");
         await clinician.Page.ClickAsync("#accept-submit");
-        await Assertions.Expect(clinician.AccountLink).ToContainTextAsync(clinicianEmail);
+        await Assertions.Expect(clinician.AccountLink).ToContainTextAsync("Jordan Park");
 
         // The owner sees the new member.
         await pages.GotoAsync("/practice/members");

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Plexura.Core.Access;
 using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Clients;
@@ -12,18 +13,20 @@ namespace Plexura.Tests.Components;
 public sealed class ClientPagesTests : ClientPagesTestBase
 {
     [Fact]
-    public async Task ClientList_NewClientThenTwoLetterSearch_FindsOnlyTheMatchingClient()
+    public async Task ClientList_NewClient_LandsAtItsConsentPanelAndTwoLetterSearchFindsOnlyIt()
     {
         await SignInVerifiedOwnerAsync();
         await CreateClientAsync(Dana with { Name = "Sam Lee" });
-        var cut = Context.Render<ClientList>();
-        cut.WaitForElement("#new-client").Click();
+        var form = Context.Render<ClientList>();
+        form.WaitForElement("#new-client").Click();
 
-        Input(cut, "#client-name").Input("Dana Reyes");
-        Input(cut, "#client-dob").Input("1990-04-02");
-        Input(cut, "#client-flags-restricted").Change(true);
-        cut.Find("#client-save").Click();
-        cut.WaitForAssertion(() => Assert.Contains("Dana Reyes", cut.Find("#client-list").TextContent, StringComparison.Ordinal));
+        Input(form, "#client-name").Input("Dana Reyes");
+        Input(form, "#client-dob").Input("1990-04-02");
+        Input(form, "#client-flags-restricted").Change(true);
+        form.Find("#client-save").Click();
+        form.WaitForAssertion(() => Assert.Matches("/clients/[0-9a-f-]{36}\\?at=consent$", Get<NavigationManager>().Uri));
+        var cut = Context.Render<ClientList>();
+        cut.WaitForElement("#client-search");
         Input(cut, "#client-search").Input("Da");
         PassDebounce();
 
@@ -221,6 +224,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
         });
         Assert.Equal("false", cut.Find("#consent-recording-status").GetAttribute("data-can-record"));
         cut.Find("#consent-list .consent-revoke").Click();
+        cut.WaitForElement("#consent-revoke-yes").Click();
 
         cut.WaitForAssertion(() => Assert.Equal("Revoked", cut.Find("#consent-list .consent-state").GetAttribute("data-state")));
         Assert.Empty(cut.FindAll("#consent-list .consent-revoke"));
@@ -335,7 +339,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
         cut.WaitForAssertion(() =>
         {
             var row = cut.Find("#consent-list tbody tr").TextContent;
-            Assert.Contains("Part 2 disclosure", row, StringComparison.Ordinal);
+            Assert.Contains("Substance-use record sharing", row, StringComparison.Ordinal);
             Assert.Contains("To County clinic, for Care coordination", row, StringComparison.Ordinal);
             Assert.Contains("Written", row, StringComparison.Ordinal);
             Assert.Contains("2027-06-30", row, StringComparison.Ordinal);

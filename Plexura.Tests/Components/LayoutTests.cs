@@ -40,6 +40,22 @@ public sealed class LayoutTests : MudComponentTestBase
     }
 
     [Fact]
+    public void DarkMode_RememberedByTheBrowser_StartsDarkAndTogglingRemembersLight()
+    {
+        var theme = Context.JSInterop.SetupModule("./js/theme.js");
+        theme.SetupVoid("remember", _ => true);
+        var cut = Context.Render<MainLayout>(parameters => parameters
+            .Add(layout => layout.Body, (RenderFragment)(_ => { }))
+            .Add(layout => layout.RememberedDarkMode, true));
+        Assert.True(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode));
+
+        cut.Find("#theme-toggle").Click();
+
+        cut.WaitForAssertion(() => Assert.False(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode)));
+        Assert.Equal(false, theme.VerifyInvoke("remember").Arguments[0]);
+    }
+
+    [Fact]
     public void DrawerToggle_Clicked_FlipsDrawer()
     {
         // The drawer is responsive: whether it starts open depends on the (here unknown) screen width.

@@ -28,6 +28,7 @@ using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
 using Plexura.Core.Practices;
+using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
@@ -129,6 +130,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             (await m.Acting<ListInvitationsHandler>(actor).HandleAsync(new ListInvitationsCommand(), Client, Ct)).Select(i => i.InvitationId.ToString())),
         List<ListMembersHandler>(Managers, async (m, actor, t) =>
             (await m.Acting<ListMembersHandler>(actor).HandleAsync(new ListMembersCommand(), Client, Ct)).Select(s => s.MembershipId.ToString())),
+        Act<GetFirstRunChecklistHandler>(Roles, false, (m, actor, t) =>
+            m.Acting<GetFirstRunChecklistHandler>(actor).HandleAsync(new GetFirstRunChecklistCommand(), Client, Ct)),
         Act<RecentFailedSignInsHandler>(Managers, false, (m, actor, t) =>
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>

@@ -62,6 +62,20 @@ public abstract class ClientConsentRepositoryContractTests<TFixture>(TFixture fi
     }
 
     [EngineFact]
+    public async Task ConsentAny_OnlyAnotherPracticeHasOne_FalseUntilOwnIsAdded()
+    {
+        var practice = await NewPracticeAsync();
+        var other = await NewPracticeAsync();
+        await NewConsentAsync(other, ClientId.New(), ConsentKind.Recording);
+
+        var before = await Consents.AnyAsync(practice, Ct);
+        await NewConsentAsync(practice, ClientId.New(), ConsentKind.AiProcessing);
+
+        Assert.False(before);
+        Assert.True(await Consents.AnyAsync(practice, Ct));
+    }
+
+    [EngineFact]
     public async Task ConsentUpdate_RevokeThenStale_IncrementsThenConflicts()
     {
         var practice = await NewPracticeAsync();

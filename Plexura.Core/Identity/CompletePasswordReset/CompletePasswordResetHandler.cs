@@ -51,6 +51,27 @@ public sealed class CompletePasswordResetHandler(
     private const int MaxAttempts = 3;
     private const int MaxTokenLength = 256;
 
+    /// <summary>Why the link cannot be used (<see cref="InvalidMessage"/> or <see cref="ExpiredMessage"/>), or null when it can.</summary>
+    /// <remarks>
+    /// Lets the reset page say a link is dead before asking for a password. Read-only and not audited: the token is
+    /// 32 random bytes, the page is rate-limited, and the attempt that matters, the submission, is audited.
+    /// </remarks>
+    public async Task<string?> ProblemWithLinkAsync(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > MaxTokenLength)
+        {
+            return InvalidMessage;
+        }
+
+        var user = await users.FindByPasswordResetTokenHashAsync(PasswordResetToken.HashOf(token.Trim()), ct);
+        if (user is null)
+        {
+            return InvalidMessage;
+        }
+
+        return user.PasswordResetExpiresAt is not { } expires || time.GetUtcNow() >= expires ? ExpiredMessage : null;
+    }
+
     /// <summary>Resets the password; throws <see cref="ValidationFailedException"/> for a bad link or a refused password.</summary>
     public async Task HandleAsync(CompletePasswordResetCommand command, ClientInfo client, CancellationToken ct)
     {

@@ -66,6 +66,9 @@ internal sealed class ClientConsentRepository(IDocumentStore store) : IClientCon
     public Task<IReadOnlyList<ClientConsent>> ListForClientAsync(PracticeId practiceId, ClientId clientId, CancellationToken ct) =>
         _consents.FindManyAsync(DocumentScope.Practice(practiceId), ClientField, clientId.ToString(), ct);
 
+    public async Task<bool> AnyAsync(PracticeId practiceId, CancellationToken ct) =>
+        (await _consents.FindPageAsync(DocumentScope.Practice(practiceId), new DocumentPageQuery(1), ct)).Count > 0;
+
     public Task<ClientConsent> UpdateAsync(PracticeId practiceId, ClientConsent consent, CancellationToken ct) =>
         _consents.ReplaceAsync(DocumentScope.Practice(practiceId), consent, ct);
 }

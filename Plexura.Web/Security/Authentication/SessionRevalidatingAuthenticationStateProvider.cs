@@ -54,5 +54,17 @@ public sealed class SessionRevalidatingAuthenticationStateProvider(
             // The app is shutting down under an open page: fail closed without logging a fault.
             return false;
         }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The circuit ended (a signed-out tab navigated away) while the check was running. The base class ends its
+            // loop quietly only for a TaskCanceledException carrying its own token; anything else it logs as an
+            // unhandled error, so the storage engine's cancellation is re-thrown in that form.
+            if (e is TaskCanceledException own && own.CancellationToken == cancellationToken)
+            {
+                throw;
+            }
+
+            throw new TaskCanceledException("The circuit ended during revalidation.", e, cancellationToken);
+        }
     }
 }
