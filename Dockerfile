@@ -16,6 +16,8 @@ COPY Plexura.Web/ Plexura.Web/
 RUN dotnet publish Plexura.Web -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# The default (Ubuntu) aspnet image carries ICU, which NFC normalization of entered names needs; do not switch to a
+# variant without it (or add libicu) while InvariantGlobalization is false.
 WORKDIR /app
 # TLS ends at the proxy in front: trust its X-Forwarded-Proto/For so HSTS and per-client rate limits work.
 ENV ASPNETCORE_ENVIRONMENT=Production \

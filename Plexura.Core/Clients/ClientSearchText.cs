@@ -6,8 +6,8 @@ namespace Plexura.Core.Clients;
 /// <summary>How names are cut into the words and prefixes the blind index stores and a query looks up.</summary>
 /// <remarks>
 /// Case and diacritics are folded (Latin letters to their base letter, combining marks dropped, lower-cased
-/// invariantly) so "José" is found by "jose". The fold is a table, not Unicode normalization: the app runs with
-/// invariant globalization, where <see cref="string.Normalize()"/> does not decompose.
+/// invariantly) so "José" is found by "jose". The fold is a fixed table, not Unicode normalization, so the stored blind
+/// index never changes with the machine's ICU version.
 /// apostrophes join ("O'Brien" is "obrien"), any other non-letter, non-digit splits ("Reyes-Ortiz" is two words).
 /// Prefixes start at <see cref="MinPrefixLength"/> characters: a one-letter token would tell, within a practice,
 /// which clients share an initial while narrowing a search of thousands very little.

@@ -9,8 +9,8 @@ namespace Plexura.Core.Common;
 /// format characters (Unicode category Cf: bidirectional controls such as U+202E RIGHT-TO-LEFT OVERRIDE, zero-width
 /// space, joiners and U+FEFF, soft hyphen), plus lone surrogates. Those let one name display as another, hide text
 /// from a reviewer, or reorder what a colleague reads, and none belongs in a name or a note. Line breaks are allowed
-/// only where a field is multi-line. Accepted text is trimmed and composed as NFC would (<see cref="CanonicalComposition"/>:
-/// the app runs with invariant globalization, where <see cref="string.Normalize()"/> changes nothing), so a decomposed
+/// only where a field is multi-line. Accepted text is trimmed and normalized to NFC (ICU's Unicode data: the app does
+/// not run with invariant globalization, under which <see cref="string.Normalize()"/> changes nothing), so a decomposed
 /// "é" and a precomposed one are the same name (to the eye, to search and to comparisons). Messages name the field,
 /// never the value.
 /// </remarks>
@@ -40,9 +40,7 @@ public static class PersonText
             throw Refused(field);
         }
 
-        // Normalize is a no-op under invariant globalization; CanonicalComposition does what NFC would for Latin,
-        // Greek and Cyrillic letters (and is a no-op on text Normalize already composed).
-        var normalized = CanonicalComposition.Compose(value.Normalize(NormalizationForm.FormC)).Trim();
+        var normalized = value.Normalize(NormalizationForm.FormC).Trim();
         if (normalized.Length > maxLength)
         {
             throw new ValidationFailedException($"{field} can be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters.");

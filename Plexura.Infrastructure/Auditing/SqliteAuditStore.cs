@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -249,7 +250,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         practiceId,
         r.GetInt64(2),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
-        r.IsDBNull(4) ? null : UserId.Parse(r.GetString(4)),
+        r.IsDBNull(4) ? null : UserId.Parse(r.GetString(4), CultureInfo.InvariantCulture),
         NullableString(r, 5),
         NullableString(r, 6),
         NullableString(r, 7),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MongoDB.Bson;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
@@ -80,10 +81,10 @@ internal static class MongoAuditDocuments
 
         return new AuditEvent(
             Guid.Parse(d[MongoAuditFields.Id].AsString),
-            PracticeId.Parse(d[MongoAuditFields.PracticeId].AsString),
+            PracticeId.Parse(d[MongoAuditFields.PracticeId].AsString, CultureInfo.InvariantCulture),
             d[MongoAuditFields.Sequence].ToInt64(),
             DateTimeOffset.FromUnixTimeMilliseconds(d[MongoAuditFields.Timestamp].AsBsonDateTime.MillisecondsSinceEpoch),
-            Optional(d, MongoAuditFields.ActorUserId) is { } actor ? UserId.Parse(actor) : null,
+            Optional(d, MongoAuditFields.ActorUserId) is { } actor ? UserId.Parse(actor, CultureInfo.InvariantCulture) : null,
             Optional(d, MongoAuditFields.ActorEmail),
             Optional(d, MongoAuditFields.SourceIp),
             Optional(d, MongoAuditFields.UserAgent),
