@@ -189,7 +189,8 @@ public static class AuthEndpoints
 
     /// <remarks>
     /// A minimal-API endpoint that binds no form enforces no antiforgery by itself (the metadata only makes the
-    /// middleware check and record the result), so the token is validated here: without it another origin of the same
+    /// middleware check and record the result), so the result is enforced here (or the token validated, should the
+    /// middleware not have run): without it another origin of the same
     /// site could end the session with a bare form post. A request that is not signed in ends nothing, so it only
     /// drops the cookie and goes to sign-in (a stale page after the session ended elsewhere still works).
     /// </remarks>
@@ -198,7 +199,8 @@ public static class AuthEndpoints
     {
         if (user.IsAuthenticated)
         {
-            if (!await antiforgery.IsRequestValidAsync(context))
+            var checkedByMiddleware = context.Features.Get<IAntiforgeryValidationFeature>();
+            if (!(checkedByMiddleware?.IsValid ?? await antiforgery.IsRequestValidAsync(context)))
             {
                 return TypedResults.Problem(
                     title: "Request refused",
