@@ -172,15 +172,13 @@ public static class DependencyInjection
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.HeaderName = ApiForgeryProtectionMiddleware.HeaderName;
-            antiforgery.Cookie.Name = AntiforgeryCookieName;
-            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-            antiforgery.Cookie.Path = "/";
+            antiforgery.Cookie = new AlwaysSecureCookieBuilder();
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
     }
 
-    /// <summary>The antiforgery cookie: <c>__Host-</c>, so the browser refuses one planted by a sibling subdomain.</summary>
-    public const string AntiforgeryCookieName = "__Host-plexura-af";
+    /// <summary>The antiforgery cookie's name (see <see cref="AlwaysSecureCookieBuilder"/>).</summary>
+    public const string AntiforgeryCookieName = AlwaysSecureCookieBuilder.CookieName;
 
     /// <remarks>
     /// Every API answer may name a client, a member or a session: none may be kept by the browser or a shared cache.
