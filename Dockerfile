@@ -19,10 +19,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # The default (Ubuntu) aspnet image carries ICU, which NFC normalization of entered names needs; do not switch to a
 # variant without it (or add libicu) while InvariantGlobalization is false.
 WORKDIR /app
-# TLS ends at the proxy in front: trust its X-Forwarded-Proto/For so HSTS and per-client rate limits work.
+# TLS ends at the proxy in front. Its X-Forwarded-For/Proto are believed only from the addresses named in
+# Plexura__Network__TrustedProxies__0 (…__1, …): never from anyone, or any client could pick its own address.
 ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_HTTP_PORTS=8080 \
-    ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
     Plexura__Storage__Provider=Sqlite \
     Plexura__Storage__SqlitePath=/app/data/plexura.db
 COPY --from=build /app ./

@@ -23,6 +23,7 @@ using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Repositories;
 using Plexura.Infrastructure.Persistence.Sqlite;
 using Plexura.Infrastructure.Security;
+using Plexura.Infrastructure.Security.DataProtection;
 
 namespace Plexura.Infrastructure;
 
@@ -85,6 +86,7 @@ public static class DependencyInjection
         EmailRegistration.Add(services, configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions());
 
         services.AddHostedService<StorageStartup>();
+        DataProtectionRegistration.Add(services);
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
         return services;
     }

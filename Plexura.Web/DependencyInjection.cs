@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
 
         AddAuthentication(builder);
+        AddHardening(builder);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;
@@ -75,6 +76,12 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(app);
         WarnWhenMailGoesToTheOutbox(app);
+        if (app.Services.GetRequiredService<IOptions<NetworkOptions>>().Value.TrustedProxies.Length > 0)
+        {
+            // First, so the rate limiter, HSTS, the audit log and everything else see the real client and scheme.
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
@@ -83,20 +90,29 @@ public static class DependencyInjection
             app.UseHsts();
         }
 
-        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(IsApi, api =>
+        {
+            api.UseStatusCodePages();
+            api.Use(NoStore);
+        });
         app.UseWhen(context => !IsApi(context), html => html.UseStatusCodePagesWithReExecute(NotFoundPath, createScopeForStatusCodePages: true));
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<CurrentUserMiddleware>();
+        app.UseMiddleware<ApiForgeryProtectionMiddleware>();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag) });
-        app.MapOpenApi();
+        if (app.Environment.IsDevelopment() || app.Services.GetRequiredService<IOptions<OpenApiOptions>>().Value.Enabled)
+        {
+            app.MapOpenApi();
+        }
+
         var api = app.MapGroup("/api").RequireCors(CorsOptions.PolicyName);
         api.MapCspReportEndpoints();
         api.MapAuthApiEndpoints();
@@ -139,6 +155,43 @@ public static class DependencyInjection
         services.RemoveAll<ICurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+    }
+
+    /// <remarks>
+    /// The web hardening of issue 9: forwarded headers only from trusted proxies (<see cref="ForwardedHeadersSetup"/>),
+    /// the antiforgery token in a header for API calls from the app's pages and its cookie Secure and host-only, no
+    /// <c>Server</c> header (it names the server software for free), and the OpenAPI switch.
+    /// </remarks>
+    private static void AddHardening(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<NetworkOptions>().Bind(builder.Configuration.GetSection(NetworkOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NetworkOptions>, NetworkOptionsValidator>();
+        services.AddSingleton<IPostConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
+        services.AddOptions<OpenApiOptions>().Bind(builder.Configuration.GetSection(OpenApiOptions.Section));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.HeaderName = ApiForgeryProtectionMiddleware.HeaderName;
+            antiforgery.Cookie = new AlwaysSecureCookieBuilder();
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+    }
+
+    /// <summary>The antiforgery cookie's name (see <see cref="AlwaysSecureCookieBuilder"/>).</summary>
+    public const string AntiforgeryCookieName = AlwaysSecureCookieBuilder.CookieName;
+
+    /// <remarks>
+    /// Every API answer may name a client, a member or a session: none may be kept by the browser or a shared cache.
+    /// Set when the answer starts, so every endpoint, error and status-code page gets it without remembering to.
+    /// </remarks>
+    private static Task NoStore(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(static state =>
+        {
+            ((HttpContext)state).Response.Headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        }, context);
+        return next(context);
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");

@@ -10,6 +10,7 @@ using Plexura.Core.Security;
 using Plexura.Core.Sessions;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Persistence.Documents;
+using Plexura.Infrastructure.Security.DataProtection;
 
 namespace Plexura.Infrastructure.Persistence;
 
@@ -170,6 +171,17 @@ internal static class Collections
             new IndexDefinition(DocumentFields.Of(nameof(ClientGrant.ClientId)), Unique: false),
         ]);
 
+    /// <summary>The data protection key ring (antiforgery and circuit keys), shared by every instance; key material sealed.</summary>
+    public static readonly CollectionDefinition<DataProtectionKeyDocument> DataProtectionKeys = new(
+        "data_protection_keys",
+        "data protection key",
+        IsPracticeOwned: false,
+        k => k.Id,
+        _ => null,
+        k => k.Version,
+        (k, v) => k with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -187,6 +199,7 @@ internal static class Collections
         CollectionShape.Of(Clients),
         CollectionShape.Of(ClientConsents),
         CollectionShape.Of(ClinicalSessions),
+        CollectionShape.Of(DataProtectionKeys),
     ];
 }
 

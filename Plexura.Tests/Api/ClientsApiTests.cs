@@ -648,5 +648,11 @@ public sealed class ClientsApiTests(ClientsApiTests.Factory factory) : IClassFix
         return (await scope.ServiceProvider.GetRequiredService<IClientRepository>().ListAsync(practice.PracticeId, null, includeArchived: true, 1000, CancellationToken.None)).Count;
     }
 
-    public sealed class Factory : PracticeArrangeFactory;
+    public sealed class Factory : PracticeArrangeFactory
+    {
+        public Factory()
+        {
+            Settings["Plexura:OpenApi:Enabled"] = "true";
+        }
+    }
 }

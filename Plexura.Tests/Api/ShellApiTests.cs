@@ -296,6 +296,8 @@ public sealed class ShellApiTests(ShellApiTests.Factory factory) : IClassFixture
     [InlineData(PlexuraWebFactory.MasterKeySetting, "dG9vIHNob3J0", "Plexura:Security:MasterKey")]
     [InlineData("Plexura:Cors:AllowedOrigins:0", "https://app.plexura.test/path", "Plexura:Cors:AllowedOrigins:0")]
     [InlineData("Plexura:Cors:AllowedOrigins:0", "*", "Plexura:Cors:AllowedOrigins:0")]
+    [InlineData("Plexura:Network:TrustedProxies:0", "proxy.internal", "Plexura:Network:TrustedProxies:0")]
+    [InlineData("Plexura:Network:TrustedProxies:0", "10.0.0.0/33", "Plexura:Network:TrustedProxies:0")]
     public async Task Startup_InvalidSetting_FailsNamingTheSetting(string key, string? value, string expected)
     {
         // The real entry point, not WebApplicationFactory: when a host fails to start, the factory's deferred host can
@@ -353,6 +355,7 @@ public sealed class ShellApiTests(ShellApiTests.Factory factory) : IClassFixture
         public Factory()
         {
             Settings["Plexura:Cors:AllowedOrigins:0"] = AllowedOrigin;
+            Settings["Plexura:OpenApi:Enabled"] = "true";
         }
     }
 }

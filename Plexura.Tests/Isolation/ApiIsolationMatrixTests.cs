@@ -50,6 +50,7 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
         ["POST /api/v1/auth/token/mfa"] = "second sign-in step for the challenge's own account",
         ["POST /api/v1/auth/sign-out"] = "ends the presented token's own session",
         ["GET /api/v1/me"] = "describes the presented token's own account and session",
+        ["GET /api/v1/antiforgery-token"] = "the signed-in user's own antiforgery token; names no practice record",
         ["POST /api/v1/csp-reports/"] = "anonymous browser violation reports; logged, never stored with a practice",
     };
 

@@ -37,6 +37,11 @@ public sealed record TokenMfaRequest(string? Challenge, string? Code)
 /// <param name="PracticeId">The practice the session entered, or null when the user must choose one.</param>
 public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, PracticeId? PracticeId);
 
+/// <summary>The antiforgery request token a page's scripts send with every change they make through <c>/api</c>.</summary>
+/// <param name="Token">The request token.</param>
+/// <param name="HeaderName">The header to send it in.</param>
+public sealed record AntiforgeryTokenResponse(string Token, string HeaderName);
+
 /// <summary>Who the token belongs to.</summary>
 public sealed record MeResponse(UserId UserId, string Email, PracticeId? PracticeId, string? Role, DateTimeOffset ExpiresAt);
 
@@ -67,6 +72,11 @@ public static class AuthEndpoints
             .WithName("SignOut")
             .WithSummary("Revokes the session of the presented token.")
             .RequireAuthorization(Policies.SignedIn);
+        group.MapGet("/antiforgery-token", AntiforgeryToken)
+            .WithName("GetAntiforgeryToken")
+            .WithSummary("The antiforgery token a signed-in page sends in X-CSRF-TOKEN with every change it makes through the API.")
+            .RequireAuthorization(Policies.SignedIn)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/me", Me)
             .WithName("Me")
             .WithSummary("The signed-in user of the presented token.")
@@ -160,11 +170,44 @@ public static class AuthEndpoints
     internal static Ok<MeResponse> Me(CurrentUser user) =>
         TypedResults.Ok(new MeResponse(user.UserId, user.Email!, user.PracticeId, user.Role?.ToString(), user.ExpiresAt!.Value));
 
-    internal static async Task<RedirectHttpResult> SignOutBrowserAsync(
-        HttpContext context, SignOutHandler handler, CurrentUser user, ClientContext client, CancellationToken ct)
+    /// <remarks>
+    /// Only a page of this origin can read the answer: the API's CORS policy never allows credentials, and a browser
+    /// that says the request comes from elsewhere (<c>Sec-Fetch-Site</c>) is refused outright. The token is bound to
+    /// the signed-in user, so it is worthless in another session. See <see cref="ApiForgeryProtectionMiddleware"/>.
+    /// </remarks>
+    internal static Results<Ok<AntiforgeryTokenResponse>, ProblemHttpResult> AntiforgeryToken(HttpContext context, IAntiforgery antiforgery)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (context.Request.Headers.TryGetValue("Sec-Fetch-Site", out var site) && !string.Equals(site.ToString(), "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(title: "Request refused", detail: "Only Plexura's own pages may ask for this token.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return TypedResults.Ok(new AntiforgeryTokenResponse(tokens.RequestToken!, ApiForgeryProtectionMiddleware.HeaderName));
+    }
+
+    /// <remarks>
+    /// A minimal-API endpoint that binds no form enforces no antiforgery by itself (the metadata only makes the
+    /// middleware check and record the result), so the result is enforced here (or the token validated, should the
+    /// middleware not have run): without it another origin of the same
+    /// site could end the session with a bare form post. A request that is not signed in ends nothing, so it only
+    /// drops the cookie and goes to sign-in (a stale page after the session ended elsewhere still works).
+    /// </remarks>
+    internal static async Task<Results<RedirectHttpResult, ProblemHttpResult>> SignOutBrowserAsync(
+        HttpContext context, IAntiforgery antiforgery, SignOutHandler handler, CurrentUser user, ClientContext client, CancellationToken ct)
     {
         if (user.IsAuthenticated)
         {
+            var checkedByMiddleware = context.Features.Get<IAntiforgeryValidationFeature>();
+            if (!(checkedByMiddleware?.IsValid ?? await antiforgery.IsRequestValidAsync(context)))
+            {
+                return TypedResults.Problem(
+                    title: "Request refused",
+                    detail: "This sign-out did not come from a Plexura page. Use the sign-out button.",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
             await handler.HandleAsync(new SignOutCommand(), client.Current, ct);
         }
 

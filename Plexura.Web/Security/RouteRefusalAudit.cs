@@ -22,7 +22,14 @@ public sealed class RouteRefusalAudit(IAuditLog audit, IUserRepository users)
         RecordAsync(PlexuraPrincipal.ToClaims(user)?.Subject, targetType, target, policy, client, ct);
 
     /// <summary>Records the refusal of <paramref name="target"/> to <paramref name="user"/>, if they act in a practice.</summary>
-    public async Task RecordAsync(TokenSubject? user, string targetType, string target, string? policy, ClientInfo client, CancellationToken ct)
+    public Task RecordAsync(TokenSubject? user, string targetType, string target, string? policy, ClientInfo client, CancellationToken ct) =>
+        RecordAsync(user, targetType, target, policy, "policy", client, ct);
+
+    /// <summary>Records a refusal for another <paramref name="reason"/> than a route policy (a forged request).</summary>
+    public Task RecordAsync(ClaimsPrincipal user, string targetType, string target, string? policy, string reason, ClientInfo client, CancellationToken ct) =>
+        RecordAsync(PlexuraPrincipal.ToClaims(user)?.Subject, targetType, target, policy, reason, client, ct);
+
+    private async Task RecordAsync(TokenSubject? user, string targetType, string target, string? policy, string reason, ClientInfo client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (user is not { PracticeId: { } practiceId } subject)
@@ -30,7 +37,7 @@ public sealed class RouteRefusalAudit(IAuditLog audit, IUserRepository users)
             return;
         }
 
-        var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["reason"] = "policy" };
+        var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["reason"] = reason };
         if (!string.IsNullOrEmpty(policy))
         {
             details["policy"] = policy;

@@ -64,6 +64,7 @@ internal static class SqliteMigrations
         new(10, "client grants", (c, t) => CreateCollectionAsync(c, t, Collections.ClientGrants)),
         new(11, "clinical sessions", (c, t) => CreateCollectionAsync(c, t, Collections.ClinicalSessions)),
         new(12, "clients by creator", (c, t) => CreateIndexAsync(c, t, Collections.Clients, Collections.ClientCreatorIndex, ifNotExists: true)),
+        new(13, "data protection keys", (c, t) => CreateCollectionAsync(c, t, Collections.DataProtectionKeys)),
 
         // REPLACE (and INSERT OR REPLACE) resolves a key conflict by deleting the old row without firing DELETE
         // triggers, so step 2's triggers let `REPLACE INTO audit_events SELECT ...` rewrite an event. A BEFORE INSERT
