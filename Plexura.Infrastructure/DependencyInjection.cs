@@ -85,6 +85,7 @@ public static class DependencyInjection
         EmailRegistration.Add(services, configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions());
 
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<EmailDeliveryWorker>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
         return services;
     }

@@ -64,6 +64,9 @@ internal static class SqliteMigrations
         new(10, "client grants", (c, t) => CreateCollectionAsync(c, t, Collections.ClientGrants)),
         new(11, "clinical sessions", (c, t) => CreateCollectionAsync(c, t, Collections.ClinicalSessions)),
         new(12, "clients by creator", (c, t) => CreateIndexAsync(c, t, Collections.Clients, Collections.ClientCreatorIndex, ifNotExists: true)),
+
+        // The outbox became the stored email queue. Same reason for IF NOT EXISTS as step 5.
+        new(14, "outbox by delivery status", (c, t) => CreateIndexAsync(c, t, Collections.Outbox, Collections.OutboxStatusIndex, ifNotExists: true)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
