@@ -87,6 +87,7 @@ public static class DependencyInjection
 
         services.AddHostedService<StorageStartup>();
         DataProtectionRegistration.Add(services);
+        services.AddHostedService<EmailDeliveryWorker>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
         return services;
     }

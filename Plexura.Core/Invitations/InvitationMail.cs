@@ -1,21 +1,20 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
 
 namespace Plexura.Core.Invitations;
 
-/// <summary>Builds and sends the invitation email.</summary>
+/// <summary>Builds and queues the invitation email.</summary>
 /// <remarks>
 /// The email names the practice, the inviter and the role, and carries the link: no PHI, no password. The token is
 /// only in the link, never in logs. Each send has its own idempotency key (<c>invitation/{id}/{sendCount}</c>), so a
-/// provider retry does not send twice and a resend is not swallowed as a duplicate. A delivery failure does not undo
-/// the invitation: it can be resent.
+/// provider retry does not send twice and a resend is not swallowed as a duplicate. Delivery happens in the
+/// background (<see cref="IEmailSender"/>), so a provider failure cannot undo the invitation.
 /// </remarks>
 internal static class InvitationMail
 {
     public static async Task<bool> SendAsync(
-        IEmailSender email, AppOptions app, ILogger logger, Invitation invitation, InvitationToken token, string practiceName, string inviterName, CancellationToken ct)
+        IEmailSender email, AppOptions app, Invitation invitation, InvitationToken token, string practiceName, string inviterName, CancellationToken ct)
     {
         var link = app.Link("/account/accept-invitation?token=" + Uri.EscapeDataString(token.Value));
         var role = invitation.Role.ToString().ToLowerInvariant();
@@ -36,16 +35,8 @@ internal static class InvitationMail
             html,
             $"invitation/{invitation.Id}/{invitation.SendCount}",
             "invitation");
-        try
-        {
-            await email.SendAsync(message, ct);
-            return true;
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogWarning(ex, "Invitation email {InvitationId} of practice {PracticeId} was not delivered.", invitation.Id, invitation.PracticeId);
-            return false;
-        }
+        await email.EnqueueAsync(message, ct);
+        return true;
     }
 
     private static string Encode(string value) => WebUtility.HtmlEncode(value);

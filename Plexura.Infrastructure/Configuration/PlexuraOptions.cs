@@ -72,6 +72,26 @@ public sealed class EmailOptions
 
     public string From { get; set; } = "Plexura <no-reply@plexura.ai>";
 
+    /// <summary>Delivery attempts per email before it is marked failed.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>The wait after the first failed attempt; it doubles with each further one (with jitter).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two attempts (a provider's Retry-After is capped at it too).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "06:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the delivery worker looks for due mail it was not woken for (queued by another instance).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a worker owns a claimed email; after that another worker may take it over. Longer than one attempt (10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:15", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>True when mail is kept in the development outbox instead of being sent (no Resend key).</summary>
     public bool UsesDevelopmentOutbox => string.IsNullOrWhiteSpace(ResendApiKey);
 }

@@ -5,15 +5,20 @@ using Plexura.Infrastructure.Configuration;
 
 namespace Plexura.Infrastructure.Email;
 
-/// <summary>Chooses the email sender by configuration.</summary>
+/// <summary>Registers the email queue and chooses its transport by configuration.</summary>
 internal static class EmailRegistration
 {
-    /// <summary>Resend when an API key is configured, the development outbox otherwise.</summary>
+    /// <summary>
+    /// The queue (<see cref="IEmailSender"/>) always; the transport is Resend when an API key is configured, the
+    /// development outbox otherwise. The delivery worker is added with the hosted services, after storage start-up.
+    /// </summary>
     public static void Add(IServiceCollection services, EmailOptions configured)
     {
+        services.AddSingleton<EmailQueueSignal>();
+        services.AddSingleton<IEmailSender, EmailQueue>();
         if (configured.UsesDevelopmentOutbox)
         {
-            services.AddSingleton<IEmailSender, OutboxEmailSender>();
+            services.AddSingleton<IEmailTransport, DevelopmentOutboxTransport>();
         }
         else
         {
@@ -21,10 +26,10 @@ internal static class EmailRegistration
         }
     }
 
-    /// <summary>The typed Resend client with its retry pipeline, registered as the <see cref="IEmailSender"/>.</summary>
+    /// <summary>The typed Resend client with its attempt timeout, registered as the <see cref="IEmailTransport"/>.</summary>
     public static void AddResend(IServiceCollection services)
     {
-        services.AddHttpClient<IEmailSender, ResendEmailSender>((sp, client) =>
+        services.AddHttpClient<IEmailTransport, ResendEmailSender>((sp, client) =>
             {
                 var baseUrl = sp.GetRequiredService<IOptions<EmailOptions>>().Value.ResendBaseUrl;
                 client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");

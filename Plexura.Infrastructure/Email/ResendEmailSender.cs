@@ -10,15 +10,19 @@ using Polly.Timeout;
 
 namespace Plexura.Infrastructure.Email;
 
-/// <summary>Sends email through Resend's HTTP API (<c>POST /emails</c>).</summary>
+/// <summary>Delivers email through Resend's HTTP API (<c>POST /emails</c>), one attempt per call.</summary>
 /// <remarks>
-/// Transient failures are retried by the client's resilience handler (<see cref="ResendResilience"/>); every attempt
-/// carries the message's idempotency key, so Resend sends the email at most once however often it is retried.
-/// Logs name the message kind and Resend's id only: never the recipient, subject or body.
+/// Retries belong to the outbox worker (<see cref="EmailDeliveryWorker"/>), with backoff measured in minutes and kept
+/// across restarts; this client only bounds one attempt in time (<see cref="ResendResilience"/>). Every attempt
+/// carries the message's stored idempotency key, so Resend sends the email at most once however often it is retried.
+/// A 429 or 503's Retry-After is passed on in the exception. Logs name the message kind and Resend's id only: never
+/// the recipient, subject or body.
 /// </remarks>
-internal sealed class ResendEmailSender(HttpClient http, IOptions<EmailOptions> options, ILogger<ResendEmailSender> logger) : IEmailSender
+internal sealed class ResendEmailSender(HttpClient http, IOptions<EmailOptions> options, ILogger<ResendEmailSender> logger) : IEmailTransport
 {
-    public async Task SendAsync(EmailMessage message, CancellationToken ct)
+    public bool KeepsContent => false;
+
+    public async Task DeliverAsync(EmailMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (string.IsNullOrWhiteSpace(message.IdempotencyKey) || message.IdempotencyKey.Length > EmailMessage.MaxIdempotencyKeyLength)
@@ -44,7 +48,7 @@ internal sealed class ResendEmailSender(HttpClient http, IOptions<EmailOptions> 
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException
             || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            logger.LogError("Resend could not be reached for a {Kind} email ({Error})", message.Kind, ex.GetType().Name);
+            logger.LogWarning("Resend could not be reached for a {Kind} email ({Error})", message.Kind, ex.GetType().Name);
             throw new EmailDeliveryException($"Resend could not be reached ({ex.GetType().Name}).", innerException: ex);
         }
 
@@ -60,8 +64,9 @@ internal sealed class ResendEmailSender(HttpClient http, IOptions<EmailOptions> 
             var status = (int)response.StatusCode;
             var error = await ReadAsync(response, ResendJsonContext.Default.ResendError, ct);
             var name = error?.Name is { Length: > 0 and <= 64 } n ? n : null;
-            logger.LogError("Resend refused a {Kind} email: {Status} {ErrorName}", message.Kind, status, name);
-            throw new EmailDeliveryException($"Resend refused the email: {status} {name ?? "unknown_error"}.", status, name);
+            logger.LogWarning("Resend refused a {Kind} email: {Status} {ErrorName}", message.Kind, status, name);
+            throw new EmailDeliveryException(
+                $"Resend refused the email: {status} {name ?? "unknown_error"}.", status, name, retryAfter: ResendResilience.RetryAfter(response));
         }
     }
 

@@ -1,49 +1,24 @@
 using System.Net;
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
 namespace Plexura.Infrastructure.Email;
 
-/// <summary>How the Resend client retries: exponential backoff with jitter, honouring Retry-After, bounded in time.</summary>
+/// <summary>How long one Resend attempt may take, and how to read the provider's Retry-After.</summary>
 /// <remarks>
-/// Retried: 408, 429, 5xx, network errors and attempt timeouts (the standard transient set); never another 4xx,
-/// which would fail again identically. Retrying a send is safe only because every attempt carries the same
-/// Idempotency-Key. A Retry-After longer than <see cref="MaxDelay"/> is cut to it, and the whole send is bounded by
-/// <see cref="TotalTimeout"/>, so a sign-up or reset request never hangs on the email provider.
+/// No retries here: the outbox worker retries with its own backoff, durable across restarts, and the same
+/// Idempotency-Key on every attempt. Retrying in both places would multiply attempts and hold a claimed message for
+/// the whole inner retry loop. The attempt timeout stays well under the worker's lease
+/// (<see cref="Configuration.EmailOptions.LeaseDuration"/>), so a slow attempt ends before another worker may take over.
 /// </remarks>
 internal static class ResendResilience
 {
     public const string PipelineName = "resend";
 
-    /// <summary>First attempt plus three retries.</summary>
-    public const int MaxAttempts = 4;
-
-    public static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
-
-    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(8);
-
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 
-    public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(30);
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder) => builder.AddTimeout(AttemptTimeout);
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder)
-    {
-        builder
-            .AddTimeout(TotalTimeout)
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = BaseDelay,
-                MaxDelay = MaxDelay,
-                ShouldRetryAfterHeader = false,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-            })
-            .AddTimeout(AttemptTimeout);
-    }
-
-    /// <summary>The server's Retry-After (seconds or date), capped at <see cref="MaxDelay"/>; null to use the backoff.</summary>
+    /// <summary>The server's Retry-After on a 429 or 503 (seconds or date), or null.</summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage? response)
     {
         if (response is null || response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable))
@@ -54,6 +29,6 @@ internal static class ResendResilience
         var header = response.Headers.RetryAfter;
         var delay = header?.Delta
             ?? (header?.Date is { } date ? date - (response.Headers.Date ?? DateTimeOffset.UtcNow) : null);
-        return delay is { } d && d >= TimeSpan.Zero ? (d > MaxDelay ? MaxDelay : d) : null;
+        return delay is { } d && d >= TimeSpan.Zero ? d : null;
     }
 }

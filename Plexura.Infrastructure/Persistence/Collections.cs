@@ -85,6 +85,9 @@ internal static class Collections
         (s, v) => s with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(UserSession.UserId)), Unique: false)]);
 
+    /// <summary>The email queue's delivery workers find pending and sending messages without reading sent ones.</summary>
+    public static readonly IndexDefinition OutboxStatusIndex = new(DocumentFields.Of(nameof(OutboxMessage.Status)), Unique: false);
+
     public static readonly CollectionDefinition<OutboxMessage> Outbox = new(
         "outbox_messages",
         "outbox message",
@@ -93,7 +96,7 @@ internal static class Collections
         _ => null,
         m => m.Version,
         (m, v) => m with { Version = v },
-        []);
+        [OutboxStatusIndex]);
 
     /// <summary>
     /// Invitations. The token hash is indexed for the cross-practice lookup an anonymous invitee's link needs; it is

@@ -9,12 +9,13 @@ namespace Plexura.Tests.Fakes;
 
 /// <summary>
 /// A local Kestrel server that speaks Resend's <c>POST /emails</c> wire format, answering from a script of
-/// responses, so the real typed client, its headers, JSON and retry pipeline run end to end.
+/// responses (then <see cref="Otherwise"/>), so the real typed client, its headers and JSON run end to end.
 /// </summary>
 public sealed class FakeResendServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+    private readonly ConcurrentQueue<ReceivedRequest> _accepted = new();
     private WebApplication? _app;
 
     /// <summary>The server's base address, for example <c>http://127.0.0.1:54321</c>.</summary>
@@ -22,6 +23,19 @@ public sealed class FakeResendServer : IAsyncDisposable
 
     /// <summary>Every request received, in order.</summary>
     public IReadOnlyList<ReceivedRequest> Requests => [.. _received];
+
+    /// <summary>How long every answer takes (a slow provider).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>The answer once the script is used up: 500 unless changed (for example to <see cref="Accepting"/>).</summary>
+    public (int Status, string Body) Otherwise { get; set; } =
+        (500, """{"statusCode":500,"name":"internal_server_error","message":"No scripted response."}""");
+
+    /// <summary>An <see cref="Otherwise"/> that accepts every email.</summary>
+    public static (int Status, string Body) Accepting => (200, """{"id":"4ef9a417-02e9-4d39-ad75-9611e0fcc33c"}""");
+
+    /// <summary>Requests whose answer was 2xx, in order.</summary>
+    public IReadOnlyList<ReceivedRequest> Accepted => [.. _accepted];
 
     public static async Task<FakeResendServer> StartAsync()
     {
@@ -64,17 +78,27 @@ public sealed class FakeResendServer : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
-        _received.Enqueue(new ReceivedRequest(
+        var received = new ReceivedRequest(
             context.Request.Method,
             context.Request.Path,
             context.Request.Headers.Authorization.ToString(),
             context.Request.Headers["Idempotency-Key"].ToString(),
             context.Request.ContentType ?? string.Empty,
-            body));
+            body);
+        _received.Enqueue(received);
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ResponseDelay, context.RequestAborted);
+        }
 
         var next = _script.TryDequeue(out var scripted)
             ? scripted
-            : new ScriptedResponse(500, """{"statusCode":500,"name":"internal_server_error","message":"No scripted response."}""", null);
+            : new ScriptedResponse(Otherwise.Status, Otherwise.Body, null);
+        if (next.Status is >= 200 and < 300)
+        {
+            _accepted.Enqueue(received);
+        }
+
         context.Response.StatusCode = next.Status;
         context.Response.ContentType = "application/json";
         if (next.RetryAfterSeconds is { } seconds)

@@ -4,7 +4,7 @@ using Plexura.Tests.Support;
 
 namespace Plexura.Tests.Persistence;
 
-/// <summary>The development outbox on every engine, and the sender that fills it when no Resend key is configured.</summary>
+/// <summary>The stored email queue (and development outbox) on every engine, and the queue use cases write to.</summary>
 public abstract class OutboxRepositoryContractTests<TFixture>(TFixture fixture)
     where TFixture : StorageFixture
 {
@@ -54,18 +54,89 @@ public abstract class OutboxRepositoryContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
-    public async Task Sender_WithoutResendKey_KeepsTheMessageInTheOutbox()
+    public async Task Enqueue_StoresThePendingMessageDueNowWithItsIdempotencyKey()
     {
         var key = $"password-reset/{Guid.NewGuid():N}";
         var email = new EmailMessage("sam.ortiz@example.com", "Reset your Plexura password", "https://app.plexura.ai/reset/x", "<a href=\"https://app.plexura.ai/reset/x\">Reset</a>", key, "password-reset");
 
-        await fixture.Get<IEmailSender>().SendAsync(email, Ct);
+        await fixture.Get<IEmailSender>().EnqueueAsync(email, Ct);
 
-        var stored = (await Outbox.ListNewestAsync(1000, Ct)).Single(m => m.Subject == email.Subject);
-        Assert.Equal((email.To, email.TextBody, email.HtmlBody, email.Kind), (stored.To, stored.TextBody, stored.HtmlBody, stored.Kind));
+        var stored = (await Outbox.ListNewestAsync(1000, Ct)).Single(m => m.IdempotencyKey == key);
+        Assert.Equal((email.To, email.Subject, email.TextBody, email.HtmlBody, email.Kind), (stored.To, stored.Subject, stored.TextBody, stored.HtmlBody, stored.Kind));
+        Assert.Equal((OutboxStatus.Pending, 0, fixture.Time.GetUtcNow()), (stored.Status, stored.Attempts, stored.NextAttemptAt));
         Assert.Equal(fixture.Time.GetUtcNow(), stored.CreatedAt);
         Assert.Equal(stored, await Outbox.GetAsync(stored.Id, Ct));
+        Assert.Contains(stored, await Outbox.ListUnfinishedAsync(Ct));
     }
+
+    [EngineFact]
+    public async Task Suppress_StoresAContentFreeStandInThatIsNeverDelivered()
+    {
+        var before = (await Outbox.ListNewestAsync(1000, Ct)).Select(m => m.Id).ToHashSet();
+
+        await fixture.Get<IEmailSender>().SuppressAsync("password-reset", Ct);
+
+        var stored = Assert.Single(await Outbox.ListNewestAsync(1000, Ct), m => !before.Contains(m.Id));
+        Assert.Equal((OutboxStatus.Suppressed, "password-reset"), (stored.Status, stored.Kind));
+        Assert.Equal(string.Empty, stored.To + stored.Subject + stored.TextBody + stored.HtmlBody);
+        Assert.DoesNotContain(await Outbox.ListUnfinishedAsync(Ct), m => m.Id == stored.Id);
+    }
+
+    [EngineFact]
+    public async Task ListUnfinished_ReturnsPendingAndSendingButNotFinishedMessages()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var pending = Queued(now);
+        var sending = Queued(now);
+        var sent = Queued(now);
+        var failed = Queued(now);
+        foreach (var message in new[] { pending, sending, sent, failed })
+        {
+            await Outbox.AddAsync(message, Ct);
+        }
+
+        var claimed = await Outbox.UpdateAsync(sending.Claim("worker-a", now, TimeSpan.FromMinutes(2)), Ct);
+        await Outbox.UpdateAsync((await Outbox.UpdateAsync(sent.Claim("worker-a", now, TimeSpan.FromMinutes(2)), Ct)).Delivered(now, keepContent: false), Ct);
+        await Outbox.UpdateAsync(failed.Failed(now, "422 validation_error", keepContent: false), Ct);
+
+        var unfinished = (await Outbox.ListUnfinishedAsync(Ct)).Where(m => m.Id == pending.Id || m.Id == sending.Id || m.Id == sent.Id || m.Id == failed.Id);
+
+        Assert.Equal(new[] { pending.Id, sending.Id }.Order(), unfinished.Select(m => m.Id).Order());
+        Assert.Equal((OutboxStatus.Sending, "worker-a", 1, 1L), (claimed.Status, claimed.LeaseOwner, claimed.Attempts, claimed.Version));
+    }
+
+    [EngineFact]
+    public async Task Update_TwoWorkersClaimTheSameRead_OnlyTheFirstWins()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var message = Queued(now);
+        await Outbox.AddAsync(message, Ct);
+        var read = await Outbox.GetAsync(message.Id, Ct);
+
+        await Outbox.UpdateAsync(read!.Claim("worker-a", now, TimeSpan.FromMinutes(2)), Ct);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Outbox.UpdateAsync(read.Claim("worker-b", now, TimeSpan.FromMinutes(2)), Ct));
+        Assert.Equal("worker-a", (await Outbox.GetAsync(message.Id, Ct))!.LeaseOwner);
+    }
+
+    [EngineFact]
+    public async Task Update_DeliveredThroughAProvider_BlanksSubjectAndBodiesButKeepsTheKey()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var message = Queued(now);
+        await Outbox.AddAsync(message, Ct);
+        var claimed = await Outbox.UpdateAsync(message.Claim("worker-a", now, TimeSpan.FromMinutes(2)), Ct);
+
+        var delivered = await Outbox.UpdateAsync(claimed.Delivered(now, keepContent: false), Ct);
+
+        Assert.Equal(delivered, await Outbox.GetAsync(message.Id, Ct));
+        Assert.Equal((OutboxStatus.Sent, now, message.IdempotencyKey), (delivered.Status, delivered.FinishedAt, delivered.IdempotencyKey));
+        Assert.Equal(string.Empty, delivered.Subject + delivered.TextBody + delivered.HtmlBody);
+    }
+
+    private static OutboxMessage Queued(DateTimeOffset now) => OutboxMessage.Queue(
+        new EmailMessage("dana.reyes@example.com", "Verify your email", "Open https://app.plexura.ai/verify/abc", "<a href=\"https://app.plexura.ai/verify/abc\">Verify</a>", $"verify/{Guid.NewGuid():N}", "email-verification"),
+        now);
 
     private static OutboxMessage NewMessage(DateTimeOffset createdAt) => new(
         Guid.CreateVersion7(createdAt),

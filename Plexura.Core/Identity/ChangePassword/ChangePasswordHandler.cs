@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
@@ -39,8 +38,7 @@ public sealed class ChangePasswordHandler(
     IAuditLog audit,
     IEmailSender email,
     IOptions<AppOptions> app,
-    TimeProvider time,
-    ILogger<ChangePasswordHandler> logger)
+    TimeProvider time)
 {
     /// <summary>Shown when the new password is the current one.</summary>
     public const string SamePasswordMessage = "Choose a new password that differs from your current one.";
@@ -88,7 +86,7 @@ public sealed class ChangePasswordHandler(
         await AccountAudit.RecordAsync(
             audit, chains, new AuditActor(changed.Id, changed.Email), client, AuditAction.PasswordChanged, AuditResult.Success, "user",
             changed.Id.ToString(), ct, ("sessionsRevoked", revoked.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await PasswordNotices.SendChangedAsync(email, changed, app.Value, now, logger, ct);
+        await PasswordNotices.SendChangedAsync(email, changed, app.Value, now, ct);
         return new ChangePasswordResult(revoked);
     }
 

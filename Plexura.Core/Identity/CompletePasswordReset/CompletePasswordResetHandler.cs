@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
@@ -39,8 +38,7 @@ public sealed class CompletePasswordResetHandler(
     IAuditLog audit,
     IEmailSender email,
     IOptions<AppOptions> app,
-    TimeProvider time,
-    ILogger<CompletePasswordResetHandler> logger)
+    TimeProvider time)
 {
     /// <summary>Shown for an unknown or already used link.</summary>
     public const string InvalidMessage = "This reset link is not valid or has already been used. Request a new one.";
@@ -139,7 +137,7 @@ public sealed class CompletePasswordResetHandler(
             await AccountAudit.RecordAsync(
                 audit, chains, actor, client, AuditAction.PasswordReset, AuditResult.Success, "user", reset.Id.ToString(), ct,
                 ("step", "completed"), ("sessionsRevoked", revoked.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await PasswordNotices.SendChangedAsync(email, reset, app.Value, now, logger, ct);
+            await PasswordNotices.SendChangedAsync(email, reset, app.Value, now, ct);
             return;
         }
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
@@ -14,14 +13,11 @@ public sealed record ResendEmailVerificationCommand;
 /// <summary>What resending did.</summary>
 public enum ResendEmailVerificationResult
 {
-    /// <summary>A new link was sent; earlier links stop working.</summary>
+    /// <summary>A new link was queued for delivery; earlier links stop working.</summary>
     Sent,
 
     /// <summary>The email is already verified; nothing was sent.</summary>
     AlreadyVerified,
-
-    /// <summary>A new link was made but the email provider refused it; the user can try again.</summary>
-    NotDelivered,
 }
 
 /// <summary>Issues a fresh verification token for an unverified signed-in user and emails its link.</summary>
@@ -38,8 +34,7 @@ public sealed class ResendEmailVerificationHandler(
     IAuditLog audit,
     IEmailSender email,
     IOptions<AppOptions> app,
-    TimeProvider time,
-    ILogger<ResendEmailVerificationHandler> logger)
+    TimeProvider time)
 {
     /// <summary>The shortest time between two links.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
@@ -70,15 +65,7 @@ public sealed class ResendEmailVerificationHandler(
         await AccountAudit.RecordAsync(
             audit, await AuditChains.ForUserAsync(memberships, user.Id, ct), new AuditActor(user.Id, user.Email), client, AuditAction.Updated,
             AuditResult.Success, "user", user.Id.ToString(), ct, ("change", "email-verification-sent"));
-        try
-        {
-            await email.SendAsync(AccountEmails.Verification(user, token, app.Value), ct);
-            return ResendEmailVerificationResult.Sent;
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogWarning(ex, "Verification email for user {UserId} was not delivered.", user.Id);
-            return ResendEmailVerificationResult.NotDelivered;
-        }
+        await email.EnqueueAsync(AccountEmails.Verification(user, token, app.Value), ct);
+        return ResendEmailVerificationResult.Sent;
     }
 }

@@ -20,7 +20,7 @@ public sealed record SignUpCommand(string PracticeName, string OwnerName, string
 /// <param name="UserId">The owner's new account.</param>
 /// <param name="PracticeId">The new practice.</param>
 /// <param name="MembershipId">The owner's membership.</param>
-/// <param name="VerificationEmailSent">False when the email provider refused; the account exists and a new link can be requested.</param>
+/// <param name="VerificationEmailSent">True: the email is queued (stored durably and delivered in the background, with retries).</param>
 public sealed record SignUpResult(UserId UserId, PracticeId PracticeId, MembershipId MembershipId, bool VerificationEmailSent);
 
 /// <summary>The rules a <see cref="SignUpCommand"/> must meet.</summary>

@@ -27,8 +27,8 @@ namespace Plexura.Core.Identity.SignUp;
 /// mistyped nothing to go on. Sign-up is rate-limited at the edge, and the message never reaches logs.
 /// </para>
 /// <para>
-/// The verification email carries only the link. A failure to send does not undo the sign-up: the account is
-/// complete and a new link can be requested; the result says so.
+/// The verification email carries only the link. It is queued and delivered in the background, so a provider
+/// failure cannot undo the sign-up; a new link can be requested.
 /// </para>
 /// </remarks>
 public sealed class SignUpHandler(
@@ -84,8 +84,8 @@ public sealed class SignUpHandler(
         await AuditCreatedAsync(practice.Id, actor, client, "user", user.Id.ToString(), null, ct);
         await AuditCreatedAsync(practice.Id, actor, client, "membership", membership.Id.ToString(), PracticeRole.Owner, ct);
 
-        var sent = await SendVerificationAsync(user, token, ct);
-        return new SignUpResult(user.Id, practice.Id, membership.Id, sent);
+        await email.EnqueueAsync(AccountEmails.Verification(user, token, app.Value), ct);
+        return new SignUpResult(user.Id, practice.Id, membership.Id, VerificationEmailSent: true);
     }
 
     private async Task CreatePracticeOrUndoAsync(User user, Practice practice, Membership membership, CancellationToken ct)
@@ -136,20 +136,5 @@ public sealed class SignUpHandler(
         await audit.RecordAsync(
             new AuditEntry(practiceId, actor, client.SourceIp, client.UserAgent, AuditAction.Created, targetType, targetId, null, AuditResult.Success, details),
             ct);
-    }
-
-    private async Task<bool> SendVerificationAsync(User user, EmailVerificationToken token, CancellationToken ct)
-    {
-        var message = AccountEmails.Verification(user, token, app.Value);
-        try
-        {
-            await email.SendAsync(message, ct);
-            return true;
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogWarning(ex, "Verification email for user {UserId} was not delivered.", user.Id);
-            return false;
-        }
     }
 }

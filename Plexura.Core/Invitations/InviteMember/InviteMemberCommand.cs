@@ -11,5 +11,5 @@ public sealed record InviteMemberCommand(string Email, PracticeRole Role);
 /// <summary>The invitation that was made.</summary>
 /// <param name="InvitationId">The new invitation.</param>
 /// <param name="ExpiresAt">When its link stops working.</param>
-/// <param name="EmailSent">False when the email provider refused; the invitation exists and can be resent.</param>
+/// <param name="EmailSent">True: the email is queued (stored durably and delivered in the background, with retries).</param>
 public sealed record InviteMemberResult(InvitationId InvitationId, DateTimeOffset ExpiresAt, bool EmailSent);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
@@ -32,8 +31,7 @@ public sealed class InviteMemberHandler(
     IAuditLog audit,
     IEmailSender email,
     IOptions<AppOptions> app,
-    TimeProvider time,
-    ILogger<InviteMemberHandler> logger)
+    TimeProvider time)
 {
     /// <summary>Shown when the email already belongs to a member of the practice.</summary>
     public const string AlreadyMemberMessage = "This person is already a member of the practice.";
@@ -82,7 +80,7 @@ public sealed class InviteMemberHandler(
             audit, actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client, AuditAction.InvitationSent, AuditResult.Success, invitation.Id, ct,
             ("role", invitation.Role.ToString()), ("send", "1"));
 
-        var sent = await InvitationMail.SendAsync(email, app.Value, logger, invitation, token, actor.PracticeName, actor.DisplayName, ct);
+        var sent = await InvitationMail.SendAsync(email, app.Value, invitation, token, actor.PracticeName, actor.DisplayName, ct);
         return new InviteMemberResult(invitation.Id, invitation.ExpiresAt, sent);
     }
 }

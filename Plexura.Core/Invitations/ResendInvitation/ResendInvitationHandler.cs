@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
@@ -14,7 +13,7 @@ public sealed record ResendInvitationCommand(InvitationId InvitationId);
 
 /// <summary>The renewed invitation.</summary>
 /// <param name="ExpiresAt">When the new link stops working.</param>
-/// <param name="EmailSent">False when the email provider refused; it can be resent again.</param>
+/// <param name="EmailSent">True: the email is queued (stored durably and delivered in the background, with retries).</param>
 public sealed record ResendInvitationResult(DateTimeOffset ExpiresAt, bool EmailSent);
 
 /// <summary>Replaces the invitation's token and lifetime and emails the new link.</summary>
@@ -29,8 +28,7 @@ public sealed class ResendInvitationHandler(
     IAuditLog audit,
     IEmailSender email,
     IOptions<AppOptions> app,
-    TimeProvider time,
-    ILogger<ResendInvitationHandler> logger)
+    TimeProvider time)
 {
     /// <summary>Shown when the invitation was already accepted or revoked.</summary>
     public const string NotResendableMessage = "This invitation was already accepted or revoked. Send a new invitation instead.";
@@ -61,7 +59,7 @@ public sealed class ResendInvitationHandler(
             audit, actor.PracticeId, new AuditActor(actor.UserId, actor.Email), client, AuditAction.InvitationSent, AuditResult.Success, renewed.Id, ct,
             ("role", renewed.Role.ToString()), ("send", renewed.SendCount.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("via", "resend"));
 
-        var sent = await InvitationMail.SendAsync(email, app.Value, logger, renewed, token, actor.PracticeName, actor.DisplayName, ct);
+        var sent = await InvitationMail.SendAsync(email, app.Value, renewed, token, actor.PracticeName, actor.DisplayName, ct);
         return new ResendInvitationResult(renewed.ExpiresAt, sent);
     }
 }

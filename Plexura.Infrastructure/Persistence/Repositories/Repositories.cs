@@ -113,13 +113,15 @@ internal sealed class PracticeKeyRepository(IDocumentStore store) : IPracticeKey
     }
 }
 
-/// <summary>The development email outbox, on any engine.</summary>
+/// <summary>The stored email queue (and development outbox), on any engine.</summary>
 /// <remarks>
-/// "Newest first" sorts in memory: the outbox exists only where no email provider is configured (a developer's
-/// machine), holds a handful of messages, and the document mechanism lists in id order only.
+/// "Newest first" sorts in memory: only the development outbox page lists, on a developer's machine. The delivery
+/// workers read pending and sending messages through the status index, never the delivered history.
 /// </remarks>
 internal sealed class OutboxRepository(IDocumentStore store) : IOutboxRepository
 {
+    private static readonly string StatusField = DocumentFields.Of(nameof(OutboxMessage.Status));
+
     private readonly IDocumentCollection<OutboxMessage> _messages = store.Collection(Collections.Outbox);
 
     public Task AddAsync(OutboxMessage message, CancellationToken ct) =>
@@ -134,4 +136,14 @@ internal sealed class OutboxRepository(IDocumentStore store) : IOutboxRepository
         var all = await _messages.FindManyAsync(DocumentScope.Global, null, null, ct);
         return [.. all.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id.ToString("D"), StringComparer.Ordinal).Take(limit)];
     }
+
+    public async Task<IReadOnlyList<OutboxMessage>> ListUnfinishedAsync(CancellationToken ct)
+    {
+        var pending = await _messages.FindManyAsync(DocumentScope.Global, StatusField, nameof(OutboxStatus.Pending), ct);
+        var sending = await _messages.FindManyAsync(DocumentScope.Global, StatusField, nameof(OutboxStatus.Sending), ct);
+        return [.. pending.Concat(sending).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id.ToString("D"), StringComparer.Ordinal)];
+    }
+
+    public Task<OutboxMessage> UpdateAsync(OutboxMessage message, CancellationToken ct) =>
+        _messages.ReplaceAsync(DocumentScope.Global, message, ct);
 }

@@ -6,14 +6,14 @@ using Plexura.Infrastructure.Email;
 
 namespace Plexura.Tests.Unit.Email;
 
-/// <summary>The sender is chosen by configuration: Resend with a key, the development outbox without.</summary>
+/// <summary>Use cases always get the queue; its transport is chosen by configuration: Resend with a key, the development outbox without.</summary>
 public sealed class EmailRegistrationTests
 {
     [Theory]
-    [InlineData(null, typeof(OutboxEmailSender))]
-    [InlineData("  ", typeof(OutboxEmailSender))]
+    [InlineData(null, typeof(DevelopmentOutboxTransport))]
+    [InlineData("  ", typeof(DevelopmentOutboxTransport))]
     [InlineData("re_live_key", typeof(ResendEmailSender))]
-    public void Add_ByApiKey_ChoosesTheSender(string? apiKey, Type expected)
+    public void Add_ByApiKey_QueuesAndChoosesTheTransport(string? apiKey, Type expected)
     {
         var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddSingleton(TimeProvider.System);
         services.AddOptions<EmailOptions>().Configure(o => o.ResendApiKey = apiKey);
@@ -22,7 +22,8 @@ public sealed class EmailRegistrationTests
         EmailRegistration.Add(services, new EmailOptions { ResendApiKey = apiKey });
         using var provider = services.BuildServiceProvider();
 
-        Assert.IsType(expected, provider.GetRequiredService<IEmailSender>());
+        Assert.IsType<EmailQueue>(provider.GetRequiredService<IEmailSender>());
+        Assert.IsType(expected, provider.GetRequiredService<IEmailTransport>());
     }
 
     private sealed class NoOutbox : IOutboxRepository
@@ -33,5 +34,10 @@ public sealed class EmailRegistrationTests
 
         public Task<IReadOnlyList<OutboxMessage>> ListNewestAsync(int limit, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+
+        public Task<IReadOnlyList<OutboxMessage>> ListUnfinishedAsync(CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+
+        public Task<OutboxMessage> UpdateAsync(OutboxMessage message, CancellationToken ct) => Task.FromResult(message);
     }
 }

@@ -9,7 +9,7 @@ using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Unit.Email;
 
-/// <summary>The real Resend client against a local server speaking Resend's wire format.</summary>
+/// <summary>The real Resend client against a local server speaking Resend's wire format: one attempt per call, classified.</summary>
 public sealed class ResendEmailSenderTests : IAsyncLifetime
 {
     private const string ApiKey = "re_test_123456789";
@@ -22,26 +22,25 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
         "invitation/0193a1b2-0000-7000-8000-000000000001",
         "invitation");
 
-    private readonly InstantDelayTimeProvider _time = new(ResendResilience.MaxDelay);
     private readonly ConcurrentQueue<string> _logs = new();
     private FakeResendServer _server = null!;
     private ServiceProvider _services = null!;
 
-    private IEmailSender Sender => _services.GetRequiredService<IEmailSender>();
+    private IEmailTransport Sender => _services.GetRequiredService<IEmailTransport>();
 
     public async Task InitializeAsync()
     {
         _server = await FakeResendServer.StartAsync();
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(_logs)))
-            .AddSingleton<TimeProvider>(_time);
+            .AddSingleton(TimeProvider.System);
         services.AddOptions<EmailOptions>().Configure(o =>
         {
             o.ResendApiKey = ApiKey;
             o.ResendBaseUrl = _server.BaseAddress.ToString();
             o.From = "Plexura <no-reply@plexura.ai>";
         });
-        EmailRegistration.Add(services, new EmailOptions { ResendApiKey = ApiKey });
+        EmailRegistration.AddResend(services);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -52,11 +51,11 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SendAsync_Accepted_PostsResendWireFormatOnce()
+    public async Task DeliverAsync_Accepted_PostsResendWireFormatOnce()
     {
         _server.ThenAccept();
 
-        await Sender.SendAsync(Invitation, CancellationToken.None);
+        await Sender.DeliverAsync(Invitation, CancellationToken.None);
 
         var request = Assert.Single(_server.Requests);
         Assert.Equal("POST", request.Method);
@@ -73,108 +72,56 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
         Assert.Equal(Invitation.Subject, root.GetProperty("subject").GetString());
         Assert.Equal(Invitation.HtmlBody, root.GetProperty("html").GetString());
         Assert.Equal(Invitation.TextBody, root.GetProperty("text").GetString());
-        Assert.Empty(_time.Delays);
     }
 
     [Fact]
-    public async Task SendAsync_RateLimitedWithRetryAfter_WaitsThatLongAndRetriesOnce()
+    public async Task DeliverAsync_RateLimitedWithRetryAfter_ThrowsTransientWithTheDelayAndDoesNotRetryItself()
     {
         _server.ThenError(429, "rate_limit_exceeded", "Too many requests.", retryAfterSeconds: 2).ThenAccept();
 
-        await Sender.SendAsync(Invitation, CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.DeliverAsync(Invitation, CancellationToken.None));
 
-        Assert.Equal(2, _server.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(2)], _time.Delays);
+        Assert.Single(_server.Requests);
+        Assert.False(ex.IsPermanent);
+        Assert.Equal(TimeSpan.FromSeconds(2), ex.RetryAfter);
+        Assert.Equal("429 rate_limit_exceeded", ex.Code);
     }
 
-    [Fact]
-    public async Task SendAsync_RetryAfterLongerThanTheCap_WaitsOnlyTheCap()
+    [Theory]
+    [InlineData(500, "internal_server_error")]
+    [InlineData(503, "service_unavailable")]
+    [InlineData(401, "missing_api_key")]
+    [InlineData(403, "invalid_api_key")]
+    [InlineData(409, "concurrent_idempotent_requests")]
+    public async Task DeliverAsync_TransientRefusal_ThrowsOnceAsTransient(int status, string name)
     {
-        _server.ThenError(429, "rate_limit_exceeded", "Too many requests.", retryAfterSeconds: 3600).ThenAccept();
+        _server.ThenError(status, name, "Refused.").ThenAccept();
 
-        await Sender.SendAsync(Invitation, CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.DeliverAsync(Invitation, CancellationToken.None));
 
-        Assert.Equal(2, _server.Requests.Count);
-        Assert.Equal([ResendResilience.MaxDelay], _time.Delays);
-    }
-
-    [Fact]
-    public async Task SendAsync_RateLimitedWithoutRetryAfter_BacksOffAndRetries()
-    {
-        _server.ThenError(429, "rate_limit_exceeded", "Too many requests.").ThenAccept();
-
-        await Sender.SendAsync(Invitation, CancellationToken.None);
-
-        Assert.Equal(2, _server.Requests.Count);
-        var delay = Assert.Single(_time.Delays);
-        Assert.InRange(delay, TimeSpan.FromTicks(1), ResendResilience.MaxDelay);
+        Assert.Single(_server.Requests);
+        Assert.Equal((status, name, false), (ex.StatusCode, ex.ErrorName, ex.IsPermanent));
+        AssertSafe(ex);
     }
 
     [Theory]
     [InlineData(400, "validation_error")]
-    [InlineData(401, "missing_api_key")]
-    [InlineData(403, "invalid_api_key")]
+    [InlineData(422, "validation_error")]
     [InlineData(409, "invalid_idempotent_request")]
-    public async Task SendAsync_OtherClientError_IsNotRetried(int status, string name)
+    public async Task DeliverAsync_PermanentRefusal_ThrowsOnceAsPermanent(int status, string name)
     {
-        _server.ThenError(status, name, "Refused.").ThenAccept();
+        _server.ThenError(status, name, "Invalid `to` field: dana.reyes@example.com").ThenAccept();
 
-        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.SendAsync(Invitation, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.DeliverAsync(Invitation, CancellationToken.None));
 
         Assert.Single(_server.Requests);
-        Assert.Equal(status, ex.StatusCode);
-        Assert.Equal(name, ex.ErrorName);
-    }
-
-    [Fact]
-    public async Task SendAsync_TwoServerErrorsThenAccepted_SucceedsOnTheThirdAttemptWithTheSameKey()
-    {
-        _server.ThenError(500, "internal_server_error", "Oops.").ThenError(500, "internal_server_error", "Oops.").ThenAccept();
-
-        await Sender.SendAsync(Invitation, CancellationToken.None);
-
-        Assert.Equal(3, _server.Requests.Count);
-        Assert.All(_server.Requests, r => Assert.Equal(Invitation.IdempotencyKey, r.IdempotencyKey));
-        Assert.Single(_server.Requests.Select(r => r.Body).Distinct());
-        Assert.Equal(2, _time.Delays.Count);
-        Assert.All(_time.Delays, d => Assert.InRange(d, TimeSpan.Zero, ResendResilience.MaxDelay));
-    }
-
-    [Fact]
-    public async Task SendAsync_PersistentlyUnavailable_ThrowsDeliveryExceptionAfterFourAttempts()
-    {
-        for (var i = 0; i < 6; i++)
-        {
-            _server.ThenError(503, "service_unavailable", "Down for maintenance.");
-        }
-
-        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.SendAsync(Invitation, CancellationToken.None));
-
-        Assert.Equal(ResendResilience.MaxAttempts, _server.Requests.Count);
-        Assert.All(_server.Requests, r => Assert.Equal(Invitation.IdempotencyKey, r.IdempotencyKey));
-        Assert.Equal(503, ex.StatusCode);
-        Assert.Equal("service_unavailable", ex.ErrorName);
-        Assert.Equal(ResendResilience.MaxAttempts - 1, _time.Delays.Count);
+        Assert.Equal((status, name, true), (ex.StatusCode, ex.ErrorName, ex.IsPermanent));
+        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
         AssertSafe(ex);
     }
 
     [Fact]
-    public async Task SendAsync_ValidationError_ThrowsAtOnceNamingTheError()
-    {
-        _server.ThenError(422, "validation_error", "Invalid `to` field: dana.reyes@example.com").ThenAccept();
-
-        var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.SendAsync(Invitation, CancellationToken.None));
-
-        Assert.Single(_server.Requests);
-        Assert.Empty(_time.Delays);
-        Assert.Equal(422, ex.StatusCode);
-        Assert.Equal("validation_error", ex.ErrorName);
-        Assert.Contains("validation_error", ex.Message, StringComparison.Ordinal);
-        AssertSafe(ex);
-    }
-
-    [Fact]
-    public async Task SendAsync_ServerNotReachable_ThrowsDeliveryExceptionAfterRetries()
+    public async Task DeliverAsync_ServerNotReachable_ThrowsTransientWithoutStatus()
     {
         var address = _server.BaseAddress;
         await _server.DisposeAsync();
@@ -182,20 +129,22 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
         await using var unreachable = BuildSender(address);
 
         var ex = await Assert.ThrowsAsync<EmailDeliveryException>(() =>
-            unreachable.GetRequiredService<IEmailSender>().SendAsync(Invitation, CancellationToken.None));
+            unreachable.GetRequiredService<IEmailTransport>().DeliverAsync(Invitation, CancellationToken.None));
 
         Assert.Null(ex.StatusCode);
-        Assert.Equal(ResendResilience.MaxAttempts - 1, _time.Delays.Count);
+        Assert.False(ex.IsPermanent);
+        Assert.Equal("unreachable", ex.Code);
         AssertSafe(ex);
     }
 
     [Fact]
-    public async Task SendAsync_AcceptedAndRefused_LogsKindAndIdButNoAddressSubjectBodyOrKey()
+    public async Task DeliverAsync_AcceptedAndRefused_LogsKindAndIdButNoAddressSubjectBodyOrKey()
     {
         _server.ThenError(500, "internal_server_error", "Oops.").ThenAccept("resend-id-42").ThenError(422, "validation_error", "Invalid `to` field: dana.reyes@example.com");
 
-        await Sender.SendAsync(Invitation, CancellationToken.None);
-        await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.SendAsync(Invitation, CancellationToken.None));
+        await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.DeliverAsync(Invitation, CancellationToken.None));
+        await Sender.DeliverAsync(Invitation, CancellationToken.None);
+        await Assert.ThrowsAsync<EmailDeliveryException>(() => Sender.DeliverAsync(Invitation, CancellationToken.None));
 
         var logs = string.Join('\n', _logs);
         Assert.Contains("invitation", logs, StringComparison.Ordinal);
@@ -206,17 +155,17 @@ public sealed class ResendEmailSenderTests : IAsyncLifetime
         Assert.DoesNotContain(ApiKey, logs, StringComparison.Ordinal);
     }
 
-    private ServiceProvider BuildSender(Uri baseAddress)
+    private static ServiceProvider BuildSender(Uri baseAddress)
     {
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<TimeProvider>(_time);
+            .AddSingleton(TimeProvider.System);
         services.AddOptions<EmailOptions>().Configure(o =>
         {
             o.ResendApiKey = ApiKey;
             o.ResendBaseUrl = baseAddress.ToString();
         });
-        EmailRegistration.Add(services, new EmailOptions { ResendApiKey = ApiKey });
+        EmailRegistration.AddResend(services);
         return services.BuildServiceProvider();
     }
 

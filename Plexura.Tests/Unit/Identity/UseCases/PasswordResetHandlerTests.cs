@@ -1,5 +1,6 @@
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
+using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.CompletePasswordReset;
 using Plexura.Core.Identity.RequestPasswordReset;
@@ -42,6 +43,26 @@ public sealed class PasswordResetHandlerTests(SqliteStorageFixture fixture) : Id
         Assert.Equal(Now + TimeSpan.FromMinutes(30), user.PasswordResetExpiresAt);
         var requested = Assert.Single(await AuditAsync(signUp.PracticeId, AuditAction.PasswordReset, signUp.UserId));
         Assert.Equal("requested", requested.Details["step"]);
+    }
+
+    [Fact]
+    public async Task RequestPasswordReset_KnownOrUnknownEmail_WritesOneOutboxRecordEachAndNeverTheUnknownAddress()
+    {
+        var (_, email) = await SignUpAsync();
+        var unknown = NewEmail();
+        var outbox = Fixture.Get<IOutboxRepository>();
+        var before = (await outbox.ListNewestAsync(1000, Ct)).Select(m => m.Id).ToHashSet();
+
+        await RequestAsync(email);
+        var afterKnown = (await outbox.ListNewestAsync(1000, Ct)).Where(m => !before.Contains(m.Id)).ToList();
+        await RequestAsync(unknown);
+        var afterUnknown = (await outbox.ListNewestAsync(1000, Ct)).Where(m => !before.Contains(m.Id) && !afterKnown.Contains(m)).ToList();
+
+        var queued = Assert.Single(afterKnown);
+        Assert.Equal((OutboxStatus.Pending, email), (queued.Status, queued.To));
+        var standIn = Assert.Single(afterUnknown);
+        Assert.Equal((OutboxStatus.Suppressed, RequestPasswordResetHandler.EmailKind), (standIn.Status, standIn.Kind));
+        Assert.Equal(string.Empty, standIn.To + standIn.Subject + standIn.TextBody + standIn.HtmlBody);
     }
 
     [Fact]
