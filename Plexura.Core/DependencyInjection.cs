@@ -50,6 +50,7 @@ using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions.StartRecording;
 
 namespace Plexura.Core;
@@ -96,6 +97,7 @@ public static class DependencyInjection
         services.AddScoped<PracticeActorLoader>();
         services.AddScoped<PracticeAccessGate>();
         services.AddScoped<SetPracticeMfaRequirementHandler>();
+        services.AddScoped<SetPracticeTimeZoneHandler>();
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
 
