@@ -1,4 +1,5 @@
 using Bunit;
+using OtpNet;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
@@ -6,7 +7,6 @@ using Plexura.Core.Practices;
 using Plexura.Web.Components.Pages.Practice;
 using Plexura.Web.Components.Shared;
 using Plexura.Web.Time;
-using OtpNet;
 
 namespace Plexura.Tests.Components;
 
