@@ -51,6 +51,7 @@ using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions.StartRecording;
 
 namespace Plexura.Core;
@@ -97,6 +98,7 @@ public static class DependencyInjection
         services.AddScoped<PracticeActorLoader>();
         services.AddScoped<PracticeAccessGate>();
         services.AddScoped<SetPracticeMfaRequirementHandler>();
+        services.AddScoped<SetPracticeTimeZoneHandler>();
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();

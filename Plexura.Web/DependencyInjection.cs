@@ -14,6 +14,7 @@ using Plexura.Web.Components;
 using Plexura.Web.Endpoints;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
+using Plexura.Web.Time;
 using AspNetCorsOptions = Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions;
 
 namespace Plexura.Web;
@@ -68,6 +69,7 @@ public static class DependencyInjection
         AddHardening(builder);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<PracticeClock>();
         return builder;
     }
 

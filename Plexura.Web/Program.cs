@@ -1,11 +1,19 @@
 using Plexura.Core;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.Persistence.Mongo;
 using Plexura.Web;
 
 if (args.Contains(HealthProbe.Argument))
 {
     return await HealthProbe.RunAsync();
+}
+
+if (args.Contains(MongoRoleScript.Command))
+{
+    // Prints the MongoDB role script (README, "Production database role") generated from the collection definitions.
+    Console.Out.Write(MongoRoleScript.Generate());
+    return 0;
 }
 
 var builder = WebApplication.CreateBuilder(args);

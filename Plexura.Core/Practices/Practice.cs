@@ -11,7 +11,17 @@ namespace Plexura.Core.Practices;
 /// When set, every member must have a second factor before reaching practice data; owners and admins need one to
 /// manage the practice regardless (HIPAA 5.4).
 /// </param>
-public sealed record Practice(PracticeId Id, string Name, DateTimeOffset CreatedAt, long Version = 0, bool RequireMfaForAllMembers = false)
+/// <param name="TimeZoneId">
+/// The IANA time zone every date and time is shown in, and in which a date-only input (a consent's expiry) ends.
+/// Practices stored before this setting existed read as <see cref="PracticeTimeZone.Default"/>.
+/// </param>
+public sealed record Practice(
+    PracticeId Id,
+    string Name,
+    DateTimeOffset CreatedAt,
+    long Version = 0,
+    bool RequireMfaForAllMembers = false,
+    string TimeZoneId = PracticeTimeZone.Default)
     : IPracticeOwned, IVersioned
 {
     /// <summary>Longest accepted practice name.</summary>

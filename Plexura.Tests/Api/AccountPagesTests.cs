@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core.Email;
+using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
 using Plexura.Core.Users;
 using Plexura.Tests.Web;
 
@@ -115,6 +117,40 @@ public sealed class AccountPagesTests(AccountPagesTests.Factory factory) : IClas
         var mail = (await factory.Services.GetRequiredService<IOutboxRepository>().ListNewestAsync(100, CancellationToken.None)).First(m => m.To == email);
         Assert.Contains("/account/verify-email?token=", mail.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain(IdentityArrange.Password, mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("America/New_York", "America/New_York")]
+    [InlineData("Not/A_Zone", "UTC")]
+    [InlineData("", "UTC")]
+    public async Task SignUp_BrowserTimeZone_StartsThePracticeInItOrInUtcWhenUnusable(string browserZone, string expected)
+    {
+        var email = IdentityArrange.NewEmail();
+
+        var response = await BrowserForm.SubmitAsync(Browser(), "/account/sign-up", new Dictionary<string, string>
+        {
+            ["Input.PracticeName"] = "Harbor Family Therapy",
+            ["Input.OwnerName"] = "Sam Okafor",
+            ["Input.Email"] = email,
+            ["Input.Password"] = IdentityArrange.Password,
+            ["Input.TimeZone"] = browserZone,
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var user = await factory.Services.GetRequiredService<IUserRepository>().FindByEmailAsync(email, CancellationToken.None);
+        var membership = Assert.Single(await factory.Services.GetRequiredService<IMembershipRepository>().ListForUserAsync(user!.Id, CancellationToken.None));
+        var practice = await factory.Services.GetRequiredService<IPracticeRepository>().GetAsync(membership.PracticeId, CancellationToken.None);
+        Assert.Equal(expected, practice!.TimeZoneId);
+    }
+
+    [Fact]
+    public async Task SignUp_Page_CarriesTheTimeZoneFieldAndItsScript()
+    {
+        var html = await (await Browser().GetAsync("/account/sign-up")).Content.ReadAsStringAsync();
+
+        Assert.Contains("data-plx-time-zone", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"Input.TimeZone\"", html, StringComparison.Ordinal);
+        Assert.Matches("<script type=\"module\" src=\"js/time-zone[^\"]*[.]js\"", html);
     }
 
     [Fact]

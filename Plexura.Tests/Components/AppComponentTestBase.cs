@@ -12,6 +12,7 @@ using Plexura.Infrastructure.Persistence;
 using Plexura.Tests.Support;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
+using Plexura.Web.Time;
 
 namespace Plexura.Tests.Components;
 
@@ -40,6 +41,7 @@ public abstract class AppComponentTestBase : MudComponentTestBase, IAsyncLifetim
         Context.Services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         Context.Services.AddScoped<ClientContext>();
         Context.Services.AddScoped<RouteRefusalAudit>();
+        Context.Services.AddScoped<PracticeClock>();
     }
 
     protected static CancellationToken Ct => CancellationToken.None;
@@ -61,10 +63,11 @@ public abstract class AppComponentTestBase : MudComponentTestBase, IAsyncLifetim
     }
 
     /// <summary>Signs up a new practice and signs its owner in as the components' current user.</summary>
-    protected async Task<(SignUpResult SignUp, string Email)> SignInNewOwnerAsync()
+    protected async Task<(SignUpResult SignUp, string Email)> SignInNewOwnerAsync(string? timeZoneId = null)
     {
         var email = $"owner-{RandomNumberGenerator.GetHexString(12, lowercase: true)}@example.com";
-        var signUp = await Get<SignUpHandler>().HandleAsync(new SignUpCommand("Riverbend Counseling", "Dana Reyes", email, Password), ClientInfo.Unknown, Ct);
+        var signUp = await Get<SignUpHandler>().HandleAsync(
+            new SignUpCommand("Riverbend Counseling", "Dana Reyes", email, Password, timeZoneId), ClientInfo.Unknown, Ct);
         await SignInAsync(email);
         return (signUp, email);
     }

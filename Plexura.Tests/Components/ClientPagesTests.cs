@@ -342,7 +342,7 @@ public sealed class ClientPagesTests : ClientPagesTestBase
             Assert.Contains("Substance-use record sharing", row, StringComparison.Ordinal);
             Assert.Contains("To County clinic, for Care coordination", row, StringComparison.Ordinal);
             Assert.Contains("Written", row, StringComparison.Ordinal);
-            Assert.Contains("2027-06-30", row, StringComparison.Ordinal);
+            Assert.Contains("Wed 30 Jun 2027", row, StringComparison.Ordinal); // the day picked, shown as a day: it ends there at 23:59:59.999
             Assert.Equal("Active", cut.Find("#consent-list .consent-state").GetAttribute("data-state"));
         });
     }

@@ -32,6 +32,7 @@ using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.StartRecording;
 using Plexura.Tests.Persistence;
@@ -136,6 +137,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
+        Act<SetPracticeTimeZoneHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetPracticeTimeZoneHandler>(actor).HandleAsync(new SetPracticeTimeZoneCommand("Europe/London"), Client, Ct)),
         Act<LeavePracticeHandler>([PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance], false, (m, actor, t) =>
             m.Acting<LeavePracticeHandler>(actor).HandleAsync(new LeavePracticeCommand(), Client, Ct)),
     ];

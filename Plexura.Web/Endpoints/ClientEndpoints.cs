@@ -58,8 +58,16 @@ public sealed record UpdateClientRequest(
 /// <param name="Recipient">Part 2 only: who may receive the record.</param>
 /// <param name="Purpose">Part 2 only: what for.</param>
 /// <param name="Notes">Optional notes.</param>
+/// <param name="ExpiresOn">Instead of <paramref name="ExpiresAt"/>: the last day it applies, ending at the end of that day in the practice's time zone.</param>
 public sealed record RecordConsentRequest(
-    ConsentKind? Kind, ConsentMethod? Method, DateTimeOffset? EffectiveFrom, DateTimeOffset? ExpiresAt = null, string? Recipient = null, string? Purpose = null, string? Notes = null)
+    ConsentKind? Kind,
+    ConsentMethod? Method,
+    DateTimeOffset? EffectiveFrom,
+    DateTimeOffset? ExpiresAt = null,
+    string? Recipient = null,
+    string? Purpose = null,
+    string? Notes = null,
+    DateOnly? ExpiresOn = null)
 {
     /// <inheritdoc />
     public override string ToString() => $"{nameof(RecordConsentRequest)} {{ Kind = {Kind}, Method = {Method}, PHI hidden }}";
@@ -301,7 +309,7 @@ public static class ClientEndpoints
         }
 
         var details = new ConsentDetails(kind, method, from, request.ExpiresAt, request.Recipient, request.Purpose, request.Notes);
-        var consentId = await handler.HandleAsync(new RecordConsentCommand(id, details), client.Current, ct);
+        var consentId = await handler.HandleAsync(new RecordConsentCommand(id, details, request.ExpiresOn), client.Current, ct);
 
         // No Location: consents are read with their client, there is no resource of their own to fetch.
         return TypedResults.Created((string?)null, new ConsentCreatedResponse(consentId, id));

@@ -16,6 +16,9 @@ public static class Policies
     /// <summary>Signed in as an owner or admin of the practice.</summary>
     public const string PracticeManager = "practice-manager";
 
+    /// <summary>Signed in as an owner of the practice (the practice's own settings: time zone, later billing).</summary>
+    public const string PracticeOwner = "practice-owner";
+
     /// <summary>Signed in to a practice with a clinical role (owner, admin or clinician): compliance staff see the audit log, not client records.</summary>
     /// <remarks>Only the first check: which clients, and what may be done to each, is decided per record by the Core use cases.</remarks>
     public const string ClientRecords = "client-records";
@@ -36,6 +39,11 @@ public static class Policies
             .RequireAuthenticatedUser()
             .RequireClaim(PlexuraPrincipal.PracticeIdClaim)
             .RequireClaim(PlexuraPrincipal.RoleClaim, nameof(PracticeRole.Owner), nameof(PracticeRole.Admin)));
+        options.AddPolicy(PracticeOwner, policy => policy
+            .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PlexuraPrincipal.PracticeIdClaim)
+            .RequireClaim(PlexuraPrincipal.RoleClaim, nameof(PracticeRole.Owner)));
         options.AddPolicy(ClientRecords, policy => policy
             .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()

@@ -55,6 +55,8 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environments.Production);
+        // blazor.web.js and the app's scripts come from the Web project's static web assets, as in the tests' factory.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -9,6 +9,7 @@ internal enum Scenario
     Bcrypt,
     SignInBurst,
     ClientSearch,
+    Circuits,
     All,
 }
 
@@ -50,7 +51,11 @@ internal sealed record BenchOptions(
     /// <summary>client-search: clients seeded into the searched practice (a tenth as many go into a second one).</summary>
     public int Clients { get; init; } = 10_000;
 
-    public bool Runs(Scenario scenario) => Scenario == scenario || Scenario == Scenario.All;
+    /// <summary>circuits: idle Blazor circuits opened on /clients.</summary>
+    public int Circuits { get; init; } = 50;
+
+    /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
+    public bool Runs(Scenario scenario) => Scenario == scenario || (Scenario == Scenario.All && scenario != Scenario.Circuits);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -82,6 +87,7 @@ internal sealed record BenchOptions(
                 "--think-ms" => options with { Think = NotNegative(name, text) },
                 "--sign-in-per-minute" => options with { SignInPerMinute = Positive(name, text) },
                 "--clients" => options with { Clients = Positive(name, text) },
+                "--circuits" => options with { Circuits = Positive(name, text) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
@@ -95,6 +101,7 @@ internal sealed record BenchOptions(
         "bcrypt" => Scenario.Bcrypt,
         "signin-burst" => Scenario.SignInBurst,
         "client-search" => Scenario.ClientSearch,
+        "circuits" => Scenario.Circuits,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -110,7 +117,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -125,5 +132,7 @@ internal sealed record BenchOptions(
         "  --think-ms            pause of each signed-in client between requests (default 50)\n" +
         "  --sign-in-per-minute  per-IP sign-in limit of the main run (default 10000000; a last run uses the app's default)\n" +
         "client-search:\n" +
-        "  --clients             clients seeded into the searched practice (default 10000)";
+        "  --clients             clients seeded into the searched practice (default 10000)\n" +
+        "circuits (needs Debian's chromium; not part of all):\n" +
+        "  --circuits            idle Blazor circuits opened on /clients (default 50)";
 }

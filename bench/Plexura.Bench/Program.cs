@@ -68,6 +68,13 @@ internal static class BenchProgram
             Console.WriteLine();
         }
 
+        if (options.Runs(Scenario.Circuits))
+        {
+            Console.WriteLine($"== circuits: memory per idle Blazor circuit on /clients ({options.Circuits} headless Chromium tabs) ==");
+            await new CircuitMemoryBenchmarks(options).RunAsync();
+            Console.WriteLine();
+        }
+
         return 0;
     }
 

@@ -64,7 +64,7 @@ public sealed class ListClientAccessHandler(
             var access = new MemberAccess(membership.Id, membership.ClientScope, membership.AllClientsPermissions, grant);
             var member = new PracticeActor(
                 user.Id, user.Email, user.DisplayName, actor.PracticeId, membership.Id, membership.Role, user.HasMfa, user.IsEmailVerified,
-                actor.PracticeRequiresMfa, actor.PracticeName);
+                actor.PracticeRequiresMfa, actor.PracticeName, actor.PracticeTimeZoneId);
             var decisions = Enum.GetValues<ClientPermission>().ToDictionary(p => p, p => ClientAuthorization.Decide(member, access, facts, p));
             var effective = new ClientPermissions(
                 decisions[ClientPermission.View].IsAllowed,

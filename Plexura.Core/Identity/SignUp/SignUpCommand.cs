@@ -10,7 +10,11 @@ namespace Plexura.Core.Identity.SignUp;
 /// <param name="OwnerName">The owner's display name.</param>
 /// <param name="Email">The owner's email, which becomes their sign-in name.</param>
 /// <param name="Password">The owner's chosen password.</param>
-public sealed record SignUpCommand(string PracticeName, string OwnerName, string Email, string Password)
+/// <param name="TimeZoneId">
+/// The practice's time zone as the owner's browser reports it; a missing or unknown zone becomes
+/// <see cref="PracticeTimeZone.Default"/> rather than an error (the owner can change it in the practice settings).
+/// </param>
+public sealed record SignUpCommand(string PracticeName, string OwnerName, string Email, string Password, string? TimeZoneId = null)
 {
     /// <inheritdoc />
     public override string ToString() => $"{nameof(SignUpCommand)} {{ Password = *** }}";

@@ -75,7 +75,7 @@ public sealed class SignUpHandler(
             throw new ValidationFailedException(DuplicateEmailMessage);
         }
 
-        var practice = new Practice(PracticeId.New(), practiceName, now);
+        var practice = new Practice(PracticeId.New(), practiceName, now, TimeZoneId: PracticeTimeZone.OrDefault(command.TimeZoneId));
         var membership = new Membership(MembershipId.New(), practice.Id, user.Id, PracticeRole.Owner, now);
         await CreatePracticeOrUndoAsync(user, practice, membership, ct);
 

@@ -14,6 +14,7 @@ namespace Plexura.Core.Practices.Access;
 /// <param name="IsEmailVerified">Whether the user has proved they own their email address.</param>
 /// <param name="PracticeRequiresMfa">Whether the practice requires a second factor of every member.</param>
 /// <param name="PracticeName">The practice's name (for emails and pages; never PHI).</param>
+/// <param name="PracticeTimeZoneId">The practice's IANA time zone (see <see cref="Practice.TimeZoneId"/>).</param>
 /// <remarks>
 /// Built per use case by <see cref="PracticeActorLoader"/>, never taken from the token's claims: a role that was
 /// lowered or a membership that was removed a minute ago must count at once, not when the token expires.
@@ -28,4 +29,5 @@ public sealed record PracticeActor(
     bool HasMfa,
     bool IsEmailVerified,
     bool PracticeRequiresMfa,
-    string PracticeName);
+    string PracticeName,
+    string PracticeTimeZoneId = PracticeTimeZone.Default);

@@ -47,6 +47,7 @@ public sealed class PracticeActorLoader(
             user.HasMfa,
             user.IsEmailVerified,
             practice.RequireMfaForAllMembers,
-            practice.Name);
+            practice.Name,
+            practice.TimeZoneId);
     }
 }

@@ -26,6 +26,9 @@ public static class PracticePolicy
     /// <summary>Shown to a clinician or compliance officer who tries to change a practice setting.</summary>
     public const string NotASettingsManagerMessage = "Only the practice's owners and admins can change its settings.";
 
+    /// <summary>Shown to anyone but an owner who tries to change the practice's own settings (its time zone).</summary>
+    public const string NotAnOwnerMessage = "Only the practice's owners can change the practice settings.";
+
     /// <summary>Shown to an admin who tries to invite (or resend or revoke an invitation for) an admin.</summary>
     public const string OnlyOwnerInvitesAdminsMessage = "Only an owner can invite an admin.";
 
@@ -62,6 +65,17 @@ public static class PracticePolicy
     /// <remarks>Same bar as managing members: settings decide how the whole practice is protected.</remarks>
     public static PracticeDecision CanChangePracticeSettings(PracticeActor actor) =>
         RequireManager(actor, NotASettingsManagerMessage);
+
+    /// <summary>Whether the actor may change the practice's own settings (its time zone; later its billing).</summary>
+    /// <remarks>
+    /// Owners only, with a second factor like every manager: these settings belong to whoever runs the practice, and
+    /// the same page will carry billing, which admins must not change.
+    /// </remarks>
+    public static PracticeDecision CanChangePracticeProfile(PracticeActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Role == PracticeRole.Owner ? RequireManager(actor, NotAnOwnerMessage) : PracticeDecision.Deny("role", NotAnOwnerMessage);
+    }
 
     /// <summary>Whether the actor may invite someone with <paramref name="role"/> (and resend or revoke such an invitation).</summary>
     /// <remarks>

@@ -69,7 +69,6 @@ internal static class SqliteMigrations
         // The outbox became the stored email queue. Same reason for IF NOT EXISTS as step 5.
         new(14, "outbox by delivery status", (c, t) => CreateIndexAsync(c, t, Collections.Outbox, Collections.OutboxStatusIndex, ifNotExists: true)),
 
-
         // REPLACE (and INSERT OR REPLACE) resolves a key conflict by deleting the old row without firing DELETE
         // triggers, so step 2's triggers let `REPLACE INTO audit_events SELECT ...` rewrite an event. A BEFORE INSERT
         // trigger runs before conflict resolution: any insert that names an existing (practice, sequence) or id is

@@ -16,6 +16,7 @@ using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Consent.RevokeConsent;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Practices;
 
@@ -402,6 +403,43 @@ public sealed class ClientUseCaseTests(SqliteStorageFixture fixture) : PracticeU
         var stranger = await NewVerifiedPracticeAsync();
 
         await Assert.ThrowsAsync<RecordNotFoundException>(() => As<ListConsentsHandler>(stranger).HandleAsync(new ListConsentsCommand(id), ClientInfo.Unknown, Ct));
+    }
+
+    [Fact]
+    public async Task RecordConsent_ExpiryAsADate_EndsAtTheEndOfThatDayInThePracticeZone()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        await SetZoneAsync(owner, "America/New_York");
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+        var day = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(10);
+
+        await As<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now), day), ClientInfo.Unknown, Ct);
+
+        var expires = Assert.Single(await ConsentsAsync(owner, id)).ExpiresAt!.Value;
+        Assert.Equal(day.ToDateTime(new TimeOnly(23, 59, 59, 999)), TimeZoneInfo.ConvertTime(expires, TimeZoneInfo.FindSystemTimeZoneById("America/New_York")).DateTime);
+        Assert.Equal(PracticeTimeZone.EndOfDay(day, TimeZoneInfo.FindSystemTimeZoneById("America/New_York")), expires);
+    }
+
+    [Fact]
+    public async Task RecordConsent_ExpiryAsADateAndAsAMoment_IsRefusedAndStoresNothing()
+    {
+        var owner = await NewVerifiedPracticeAsync();
+        var id = await As<CreateClientHandler>(owner).HandleAsync(new CreateClientCommand(Dana), ClientInfo.Unknown, Ct);
+
+        await Assert.ThrowsAsync<ValidationFailedException>(() => As<RecordConsentHandler>(owner).HandleAsync(
+            new RecordConsentCommand(id, new ConsentDetails(ConsentKind.Recording, ConsentMethod.Verbal, Now, Now.AddDays(3)), DateOnly.FromDateTime(Now.UtcDateTime).AddDays(5)),
+            ClientInfo.Unknown,
+            Ct));
+
+        Assert.Empty(await ConsentsAsync(owner, id));
+    }
+
+    private async Task SetZoneAsync(Member owner, string zone)
+    {
+        var practices = Fixture.Get<IPracticeRepository>();
+        var practice = await practices.GetAsync(owner.PracticeId, Ct);
+        await practices.UpdateAsync(owner.PracticeId, practice! with { TimeZoneId = zone }, Ct);
     }
 
     private Task<IReadOnlyList<ClientConsent>> ConsentsAsync(Member owner, ClientId clientId) =>
