@@ -10,19 +10,26 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
     /// <summary>The client rows the member is shown on the list page.</summary>
     public ILocator ClientLinks => page.Locator("#client-list a.client-link");
 
-    public Task GotoAsync(string path) =>
-        page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+    /// <summary>Opens <paramref name="path"/> and runs the page gate on it.</summary>
+    public async Task GotoAsync(string path)
+    {
+        await page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await PageGate.CheckAsync(page);
+    }
 
     /// <summary>Adds a client from the list page; returns the id the list links to.</summary>
     public async Task<string> AddClientAsync(string name, DateOnly dateOfBirth)
     {
         await GotoAsync("/clients");
         await page.ClickAsync("#new-client");
+        await Assertions.Expect(page.Locator("#new-client-form")).ToBeVisibleAsync();
+        await PageGate.CheckAsync(page);
         await page.Locator("#client-name").FillAsync(name);
         await page.Locator("#client-dob").FillAsync(dateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("#client-save");
         var link = ClientLinks.Filter(new() { HasText = name });
         await Assertions.Expect(link).ToHaveCountAsync(1);
+        await PageGate.CheckAsync(page);
         return await link.GetAttributeAsync("data-client-id") ?? throw new InvalidOperationException("The client row has no id.");
     }
 

@@ -15,7 +15,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         await context.AddInitScriptAsync(ViolationScript);
-        var page = await context.NewPageAsync();
+        var page = await BrowserFixture.NewPageAsync(context);
         var problems = new ConcurrentQueue<string>();
         page.Console += (_, message) =>
         {
@@ -46,7 +46,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     public async Task UnknownPage_Opened_ShowsNotFoundInsideShell()
     {
         await using var context = await fixture.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
+        var page = await BrowserFixture.NewPageAsync(context);
         var shell = new ShellPage(page);
 
         var response = await page.GotoAsync(new Uri(fixture.BaseAddress, "/no-such-page").ToString());
@@ -54,6 +54,8 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
         Assert.Equal(404, response?.Status);
         await Assertions.Expect(shell.Heading).ToHaveTextAsync("Page not found");
         await Assertions.Expect(shell.Title).ToHaveTextAsync("Plexura");
+        await PageGate.CheckAsync(page);
+        await PageGate.AssertEveryVisitedPageCheckedAsync(page);
     }
 
     private static async Task<string> SaveScreenshotAsync(IPage page, string name)
