@@ -18,6 +18,8 @@ public sealed class ClientAccessBrowserTests(ClientAccessBrowserTests.Fixture fi
 
         // An owner with a verified email and a second factor, as managing access requires.
         await owner.SignUpAsync("Riverbend Counseling", "Dana Reyes", email, Password);
+        await Assertions.Expect(owner.AccountLink).ToBeVisibleAsync();
+        await PageGate.CheckAsync(owner.Page);
         await owner.FollowEmailLinkAsync(email, "email-verification");
         await owner.Page.ClickAsync("#verify-email-submit");
         await Assertions.Expect(owner.FormInfo).ToContainTextAsync("verified");

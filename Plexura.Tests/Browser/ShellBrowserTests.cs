@@ -43,6 +43,30 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task SkipLink_FirstTabThenEnter_MovesFocusIntoMainOnTheSamePage()
+    {
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await BrowserFixture.NewPageAsync(context);
+        var shell = new ShellPage(page);
+        await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
+        await PageGate.AssertEveryVisitedPageCheckedAsync(page);
+
+        // Loaded again without the gate, which leaves focus on the theme toggle it clicked.
+        await page.ReloadAsync();
+        await Assertions.Expect(shell.ThemeToggle).ToBeEnabledAsync();
+
+        await page.Keyboard.PressAsync("Tab");
+        var skip = page.Locator("#skip-link");
+        await Assertions.Expect(skip).ToBeFocusedAsync();
+        await Assertions.Expect(skip).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.Locator("main#main-content")).ToBeFocusedAsync();
+        Assert.Equal("/no-such-page", new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(shell.Heading).ToHaveTextAsync("Page not found");
+    }
+
+    [Fact]
     public async Task UnknownPage_Opened_ShowsNotFoundInsideShell()
     {
         await using var context = await fixture.Browser.NewContextAsync();
