@@ -15,8 +15,12 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
 
     public ILocator AccountLink => page.Locator("#account-link");
 
-    public Task GotoAsync(string path) =>
-        page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+    /// <summary>Opens <paramref name="path"/> and runs the page gate on it.</summary>
+    public async Task GotoAsync(string path)
+    {
+        await page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await PageGate.CheckAsync(page);
+    }
 
     public async Task SignUpAsync(string practice, string name, string email, string password)
     {
@@ -43,6 +47,7 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
         var link = page.Locator($".outbox-message[data-to='{email}'][data-kind='{kind}'] a.outbox-link").First;
         var href = await link.GetAttributeAsync("href") ?? throw new InvalidOperationException("No link in the email.");
         await page.GotoAsync(new Uri(baseAddress, new Uri(href).PathAndQuery).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await PageGate.CheckAsync(page);
     }
 
     /// <summary>Turns on two-step sign-in from the account page; returns the authenticator secret and the recovery codes shown.</summary>
@@ -51,10 +56,12 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
         await GotoAsync("/account");
         await page.ClickAsync("#mfa-begin");
         var secret = (await page.Locator("#totp-secret").InnerTextAsync()).Trim();
+        await PageGate.CheckAsync(page);
         await page.Locator("#mfa-code").FillAsync(codeFor(secret));
         await page.ClickAsync("#mfa-confirm");
         await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
         var codes = await page.Locator("#recovery-codes li").AllInnerTextsAsync();
+        await PageGate.CheckAsync(page);
         return (secret, codes);
     }
 
@@ -72,6 +79,7 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
         await page.Locator("#invite-email").FillAsync(email);
         await page.ClickAsync("#invite-submit");
         await Assertions.Expect(page.Locator("#invitations-table")).ToContainTextAsync(email);
+        await PageGate.CheckAsync(page);
     }
 
     /// <summary>Signs out from the app bar; waits until the circuit is interactive so the button is live.</summary>
@@ -79,5 +87,6 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
     {
         await page.ClickAsync("#sign-out");
         await page.WaitForURLAsync("**/account/sign-in?reason=signed-out");
+        await PageGate.CheckAsync(page);
     }
 }

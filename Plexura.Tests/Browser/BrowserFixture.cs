@@ -34,6 +34,9 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A new page of <paramref name="context"/> whose visits <see cref="PageGate"/> tracks.</summary>
+    public static async Task<IPage> NewPageAsync(IBrowserContext context) => PageGate.Track(await context.NewPageAsync());
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

@@ -10,14 +10,20 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
     /// <summary>The client rows the member is shown on the list page.</summary>
     public ILocator ClientLinks => page.Locator("#client-list a.client-link");
 
-    public Task GotoAsync(string path) =>
-        page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+    /// <summary>Opens <paramref name="path"/> and runs the page gate on it.</summary>
+    public async Task GotoAsync(string path)
+    {
+        await page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await PageGate.CheckAsync(page);
+    }
 
     /// <summary>Adds a client from the list page; returns its id from the client page the app lands on.</summary>
     public async Task<string> AddClientAsync(string name, DateOnly dateOfBirth)
     {
         await GotoAsync("/clients");
         await page.ClickAsync("#new-client");
+        await Assertions.Expect(page.Locator("#new-client-form")).ToBeVisibleAsync();
+        await PageGate.CheckAsync(page);
         return await FillNewClientAsync(name, dateOfBirth);
     }
 
@@ -29,6 +35,7 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
         await page.ClickAsync("#client-save");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/clients/[^/?]+\?at=consent$"));
         await Assertions.Expect(page.Locator("#client-detail-name")).ToContainTextAsync(name);
+        await PageGate.CheckAsync(page);
         var path = new Uri(page.Url).AbsolutePath;
         return path[(path.LastIndexOf('/') + 1)..];
     }

@@ -13,16 +13,18 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
     public async Task Owner_SignsUpVerifiesEnrollsMfaSignsInWithTotpInvitesAClinicianWhoJoins()
     {
         await using var context = await fixture.Browser.NewContextAsync();
-        var pages = new AccountPages(await context.NewPageAsync(), fixture.BaseAddress);
+        var pages = new AccountPages(await BrowserFixture.NewPageAsync(context), fixture.BaseAddress);
         var email = $"owner-{Guid.NewGuid():N}@example.com";
 
         await pages.SignUpAsync("Riverbend Counseling", "Dana Reyes", email, Password);
         await Assertions.Expect(pages.VerifyBanner).ToBeVisibleAsync();
         await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
+        await PageGate.CheckAsync(pages.Page);
 
         await pages.FollowEmailLinkAsync(email, "email-verification");
         await pages.Page.ClickAsync("#verify-email-submit");
         await Assertions.Expect(pages.FormInfo).ToContainTextAsync("verified");
+        await PageGate.CheckAsync(pages.Page);
 
         await pages.GotoAsync("/");
         await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
@@ -32,6 +34,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
 
         await pages.SignInAsync(email, "Wrong-Password-99!");
         await Assertions.Expect(pages.FormError).ToContainTextAsync("not correct");
+        await PageGate.CheckAsync(pages.Page);
         await pages.SignInAsync(email, Password);
         await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
 
@@ -44,6 +47,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
         // drift is allowed) and is never the step used at enrollment, which the app refuses to see twice.
         await pages.SignInAsync(email, Password);
         await Assertions.Expect(pages.AccountLink).ToHaveCountAsync(0);
+        await PageGate.CheckAsync(pages.Page);
         await pages.EnterSecondFactorAsync(Totp(secret).ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
         await Assertions.Expect(pages.AccountLink).ToContainTextAsync("Dana Reyes");
 
@@ -51,18 +55,21 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
         var clinicianEmail = $"clinician-{Guid.NewGuid():N}@example.com";
         await pages.InviteClinicianAsync(clinicianEmail);
         await using var clinicianContext = await fixture.Browser.NewContextAsync();
-        var clinician = new AccountPages(await clinicianContext.NewPageAsync(), fixture.BaseAddress);
+        var clinician = new AccountPages(await BrowserFixture.NewPageAsync(clinicianContext), fixture.BaseAddress);
         await clinician.FollowEmailLinkAsync(clinicianEmail, "invitation");
         await Assertions.Expect(clinician.Page.Locator("#invitation-summary")).ToContainTextAsync("Clinician");
         await clinician.Page.FillAsync("#display-name", "Jordan Park");
         await clinician.Page.FillAsync("#password", "Maple-Garden-58!");
         await clinician.Page.ClickAsync("#accept-submit");
         await Assertions.Expect(clinician.AccountLink).ToContainTextAsync("Jordan Park");
+        await PageGate.CheckAsync(clinician.Page);
 
         // The owner sees the new member.
         await pages.GotoAsync("/practice/members");
         await Assertions.Expect(pages.Page.Locator("#members-table")).ToContainTextAsync("Jordan Park");
         await Assertions.Expect(pages.Page.Locator("#invitations-table")).ToContainTextAsync("Accepted");
+        await PageGate.AssertEveryVisitedPageCheckedAsync(pages.Page);
+        await PageGate.AssertEveryVisitedPageCheckedAsync(clinician.Page);
     }
 
     private static OtpNet.Totp Totp(string secret) => new(OtpNet.Base32Encoding.ToBytes(secret));

@@ -15,7 +15,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         await context.AddInitScriptAsync(ViolationScript);
-        var page = await context.NewPageAsync();
+        var page = await BrowserFixture.NewPageAsync(context);
         var problems = new ConcurrentQueue<string>();
         page.Console += (_, message) =>
         {
@@ -43,10 +43,36 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task SkipLink_FocusedThenEnter_ShowsItselfAndMovesFocusIntoMainOnTheSamePage()
+    {
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await BrowserFixture.NewPageAsync(context);
+        var shell = new ShellPage(page);
+        await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
+        await PageGate.AssertEveryVisitedPageCheckedAsync(page);
+
+        // Loaded again without the gate, which leaves focus on the theme toggle it clicked.
+        await page.ReloadAsync();
+        await Assertions.Expect(shell.ThemeToggle).ToBeEnabledAsync();
+
+        // FocusOnNavigate has put focus on the h1, so the skip link (the first focusable element, see LayoutTests) is
+        // focused directly, as Shift+Tab from the top of the page would.
+        var skip = page.Locator("#skip-link");
+        await skip.FocusAsync();
+        await Assertions.Expect(skip).ToBeFocusedAsync();
+        await Assertions.Expect(skip).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.Locator("main#main-content")).ToBeFocusedAsync();
+        Assert.Equal("/no-such-page", new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(shell.Heading).ToHaveTextAsync("Page not found");
+    }
+
+    [Fact]
     public async Task UnknownPage_Opened_ShowsNotFoundInsideShell()
     {
         await using var context = await fixture.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
+        var page = await BrowserFixture.NewPageAsync(context);
         var shell = new ShellPage(page);
 
         var response = await page.GotoAsync(new Uri(fixture.BaseAddress, "/no-such-page").ToString());
@@ -54,6 +80,8 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
         Assert.Equal(404, response?.Status);
         await Assertions.Expect(shell.Heading).ToHaveTextAsync("Page not found");
         await Assertions.Expect(shell.Title).ToHaveTextAsync("Plexura");
+        await PageGate.CheckAsync(page);
+        await PageGate.AssertEveryVisitedPageCheckedAsync(page);
     }
 
     private static async Task<string> SaveScreenshotAsync(IPage page, string name)

@@ -17,6 +17,7 @@ public sealed class ShellPage(IPage page)
     public async Task GotoAsync(Uri baseAddress, string path = "/")
     {
         await page.GotoAsync(new Uri(baseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await PageGate.CheckAsync(page);
     }
 
     /// <summary>Switches the theme and waits until the interactive layout has re-rendered in the new mode.</summary>

@@ -21,6 +21,21 @@ public sealed class LayoutTests : MudComponentTestBase
     }
 
     [Fact]
+    public void MainLayout_Rendered_HasOneMainLandmarkThatTheSkipLinkTargets()
+    {
+        var cut = RenderLayout();
+
+        var main = Assert.Single(cut.FindAll("main"));
+        Assert.Equal(MainLayout.MainId, main.Id);
+        Assert.Equal("-1", main.GetAttribute("tabindex"));
+        Assert.NotNull(main.QuerySelector("#body"));
+        var skip = cut.Find("a#skip-link");
+        Assert.Equal("Skip to main content", skip.TextContent.Trim());
+        Assert.EndsWith("#" + MainLayout.MainId, skip.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Equal("skip-link", cut.Find("a, button").Id);
+    }
+
+    [Fact]
     public void DarkModeToggle_Clicked_SwitchesThemeAndButton()
     {
         var cut = RenderLayout();
