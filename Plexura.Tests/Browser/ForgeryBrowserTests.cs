@@ -31,7 +31,7 @@ public sealed class ForgeryBrowserTests(ForgeryBrowserTests.Fixture fixture) : I
         Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
         await account.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
         await account.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(page.Locator("#account-link")).ToContainTextAsync(practice.Owner.Email);
+        await Assertions.Expect(account.AccountLink).ToBeVisibleAsync();
 
         using var attacker = AttackerSite.Start();
         await page.GotoAsync(attacker.Address.ToString());
