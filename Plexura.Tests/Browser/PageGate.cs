@@ -81,9 +81,12 @@ public static class PageGate
 
         if (await main.GetAttributeAsync("data-render") == "live")
         {
+            // Clicking the theme toggle takes focus; give it back, so a flow can still check where the page put it.
+            await using var focused = await page.EvaluateHandleAsync("() => document.activeElement");
             await SwitchThemeAsync(page, toggle, !dark);
             findings.AddRange(await AxeAsync(page, dark ? "light" : "dark"));
             await SwitchThemeAsync(page, toggle, dark);
+            await page.EvaluateAsync("el => el?.focus?.({ preventScroll: true })", focused);
         }
 
         Tracked.GetValue(page, _ => new Visits()).Checked.TryAdd(new Uri(page.Url).AbsolutePath, 0);
