@@ -1,6 +1,7 @@
 using System.Net;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
+using Plexura.Core.Memberships;
 
 namespace Plexura.Core.Invitations;
 
@@ -17,15 +18,14 @@ internal static class InvitationMail
         IEmailSender email, AppOptions app, Invitation invitation, InvitationToken token, string practiceName, string inviterName, CancellationToken ct)
     {
         var link = app.Link("/account/accept-invitation?token=" + Uri.EscapeDataString(token.Value));
-        var role = invitation.Role.ToString().ToLowerInvariant();
-        var article = role.StartsWith('a') ? "an" : "a";
+        var role = RoleWords.WithArticle(invitation.Role);
         var hours = (int)Invitation.Lifetime.TotalHours;
         var text =
-            $"{inviterName} invited you to join {practiceName} on Plexura as {article} {role}.\n\n" +
+            $"{inviterName} invited you to join {practiceName} on Plexura as {role}.\n\n" +
             $"Accept the invitation:\n\n{link}\n\n" +
             $"The link works for {hours} hours. If you did not expect this invitation, ignore this email.";
         var html =
-            $"<p>{Encode(inviterName)} invited you to join {Encode(practiceName)} on Plexura as {article} {role}.</p>" +
+            $"<p>{Encode(inviterName)} invited you to join {Encode(practiceName)} on Plexura as {role}.</p>" +
             $"<p><a href=\"{Encode(link)}\">Accept the invitation</a></p>" +
             $"<p>The link works for {hours} hours. If you did not expect this invitation, ignore this email.</p>";
         var message = new EmailMessage(

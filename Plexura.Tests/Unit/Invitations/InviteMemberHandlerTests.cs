@@ -51,7 +51,8 @@ public sealed class InviteMemberHandlerTests(SqliteStorageFixture fixture) : Pra
         Assert.Contains("/account/accept-invitation?token=", message.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("Riverbend Counseling", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("Dana Reyes", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("compliance", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("as a compliance officer.", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("as a compliance officer.", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, message.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, message.HtmlBody, StringComparison.Ordinal);
     }

@@ -25,20 +25,13 @@ public static class PlainWords
     public const string Part2Short = "Substance-use record";
 
     /// <summary>The role's name in lower case, for running text.</summary>
-    public static string RoleName(PracticeRole role) => role switch
-    {
-        PracticeRole.Owner => "owner",
-        PracticeRole.Admin => "admin",
-        PracticeRole.Clinician => "clinician",
-        PracticeRole.Compliance => "compliance officer",
-        _ => "member",
-    };
+    public static string RoleName(PracticeRole role) => RoleWords.Name(role);
 
     /// <summary>"a" or "an" before the role's name.</summary>
-    public static string Article(PracticeRole role) => "aeiou".Contains(RoleName(role)[0], StringComparison.Ordinal) ? "an" : "a";
+    public static string Article(PracticeRole role) => RoleWords.Article(role);
 
     /// <summary>The role's name with "a" or "an": "an owner", "a clinician".</summary>
-    public static string WithArticle(PracticeRole role) => $"{Article(role)} {RoleName(role)}";
+    public static string WithArticle(PracticeRole role) => RoleWords.WithArticle(role);
 
     /// <summary>The role's name as a title: "Compliance officer".</summary>
     public static string RoleTitle(PracticeRole role)
