@@ -51,6 +51,7 @@ using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
+using Plexura.Core.Practices.SetAudioRetention;
 using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions.StartRecording;
 
@@ -99,6 +100,7 @@ public static class DependencyInjection
         services.AddScoped<PracticeAccessGate>();
         services.AddScoped<SetPracticeMfaRequirementHandler>();
         services.AddScoped<SetPracticeTimeZoneHandler>();
+        services.AddScoped<SetAudioRetentionHandler>();
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();

@@ -15,13 +15,15 @@ namespace Plexura.Core.Practices;
 /// The IANA time zone every date and time is shown in, and in which a date-only input (a consent's expiry) ends.
 /// Practices stored before this setting existed read as <see cref="PracticeTimeZone.Default"/>.
 /// </param>
+/// <param name="AudioRetention">How long raw session audio is kept once its transcript is complete (least by default).</param>
 public sealed record Practice(
     PracticeId Id,
     string Name,
     DateTimeOffset CreatedAt,
     long Version = 0,
     bool RequireMfaForAllMembers = false,
-    string TimeZoneId = PracticeTimeZone.Default)
+    string TimeZoneId = PracticeTimeZone.Default,
+    AudioRetention AudioRetention = AudioRetention.None)
     : IPracticeOwned, IVersioned
 {
     /// <summary>Longest accepted practice name.</summary>

@@ -74,6 +74,23 @@ public sealed class PracticeTimeTests : AppComponentTestBase
     }
 
     [Fact]
+    public async Task PracticeSettings_OwnerChoosesAudioRetention_StoresItAndSaysSo()
+    {
+        var (signUp, _) = await SignInNewOwnerAsync();
+        await EnrollMfaAsync();
+        var cut = Context.Render<PracticeSettings>();
+        cut.WaitForElement("#audio-retention-save");
+        Assert.True(cut.Find("#audio-retention-save").HasAttribute("disabled"));
+
+        cut.Find("input#audio-retention-7-days").Click();
+        cut.WaitForAssertion(() => Assert.False(cut.Find("#audio-retention-save").HasAttribute("disabled")));
+        cut.Find("#audio-retention-save").Click();
+
+        cut.WaitForAssertion(() => Assert.True(cut.Find("#audio-retention-save").HasAttribute("disabled")));
+        Assert.Equal(AudioRetention.SevenDays, (await Get<IPracticeRepository>().GetAsync(signUp.PracticeId, Ct))!.AudioRetention);
+    }
+
+    [Fact]
     public async Task PracticeSettings_AdminOrOwnerWithoutMfa_SaysWhyAndOffersNoChange()
     {
         await SignInNewOwnerAsync();
@@ -82,6 +99,7 @@ public sealed class PracticeTimeTests : AppComponentTestBase
 
         cut.WaitForAssertion(() => Assert.False(string.IsNullOrWhiteSpace(cut.Find("#settings-denied").TextContent)));
         Assert.Empty(cut.FindAll("#time-zone-save"));
+        Assert.Empty(cut.FindAll("#audio-retention-save"));
     }
 
     private async Task EnrollMfaAsync()

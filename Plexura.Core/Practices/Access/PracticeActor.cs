@@ -15,6 +15,7 @@ namespace Plexura.Core.Practices.Access;
 /// <param name="PracticeRequiresMfa">Whether the practice requires a second factor of every member.</param>
 /// <param name="PracticeName">The practice's name (for emails and pages; never PHI).</param>
 /// <param name="PracticeTimeZoneId">The practice's IANA time zone (see <see cref="Practice.TimeZoneId"/>).</param>
+/// <param name="PracticeAudioRetention">How long the practice keeps raw session audio (see <see cref="Practice.AudioRetention"/>).</param>
 /// <remarks>
 /// Built per use case by <see cref="PracticeActorLoader"/>, never taken from the token's claims: a role that was
 /// lowered or a membership that was removed a minute ago must count at once, not when the token expires.
@@ -30,4 +31,5 @@ public sealed record PracticeActor(
     bool IsEmailVerified,
     bool PracticeRequiresMfa,
     string PracticeName,
-    string PracticeTimeZoneId = PracticeTimeZone.Default);
+    string PracticeTimeZoneId = PracticeTimeZone.Default,
+    AudioRetention PracticeAudioRetention = AudioRetention.None);

@@ -48,6 +48,7 @@ public sealed class PracticeActorLoader(
             user.IsEmailVerified,
             practice.RequireMfaForAllMembers,
             practice.Name,
-            practice.TimeZoneId);
+            practice.TimeZoneId,
+            practice.AudioRetention);
     }
 }

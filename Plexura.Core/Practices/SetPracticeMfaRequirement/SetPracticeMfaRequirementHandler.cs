@@ -17,8 +17,6 @@ public sealed record SetPracticeMfaRequirementCommand(bool Required);
 /// </remarks>
 public sealed class SetPracticeMfaRequirementHandler(PracticeAccessGate gate, IPracticeRepository practices, IAuditLog audit)
 {
-    private const int MaxAttempts = 5;
-
     /// <summary>Sets the requirement; throws <see cref="AccessDeniedException"/> when not allowed.</summary>
     public async Task HandleAsync(SetPracticeMfaRequirementCommand command, ClientInfo client, CancellationToken ct)
     {
@@ -26,42 +24,15 @@ public sealed class SetPracticeMfaRequirementHandler(PracticeAccessGate gate, IP
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(PracticePolicy.CanChangePracticeSettings, AuditAction.SettingsChanged, "practice", client, ct);
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var practice = await practices.GetAsync(actor.PracticeId, ct) ?? throw new RecordNotFoundException("practice");
-            if (practice.RequireMfaForAllMembers == command.Required)
-            {
-                return;
-            }
-
-            try
-            {
-                await practices.UpdateAsync(actor.PracticeId, practice with { RequireMfaForAllMembers = command.Required }, ct);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                continue;
-            }
-
-            await audit.RecordAsync(
-                new AuditEntry(
-                    actor.PracticeId,
-                    new AuditActor(actor.UserId, actor.Email),
-                    client.SourceIp,
-                    client.UserAgent,
-                    AuditAction.SettingsChanged,
-                    "practice",
-                    actor.PracticeId.ToString(),
-                    null,
-                    AuditResult.Success,
-                    new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["setting"] = "require-mfa",
-                        ["from"] = practice.RequireMfaForAllMembers ? "true" : "false",
-                        ["to"] = command.Required ? "true" : "false",
-                    }),
-                ct);
-            return;
-        }
+        await PracticeSettingWriter.ChangeAsync(
+            practices,
+            audit,
+            actor,
+            client,
+            "require-mfa",
+            p => p.RequireMfaForAllMembers ? "true" : "false",
+            command.Required ? "true" : "false",
+            p => p with { RequireMfaForAllMembers = command.Required },
+            ct);
     }
 }

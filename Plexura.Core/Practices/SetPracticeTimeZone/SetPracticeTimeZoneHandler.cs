@@ -18,8 +18,6 @@ public sealed record SetPracticeTimeZoneCommand(string TimeZoneId);
 /// </remarks>
 public sealed class SetPracticeTimeZoneHandler(PracticeAccessGate gate, IPracticeRepository practices, IAuditLog audit)
 {
-    private const int MaxAttempts = 5;
-
     /// <summary>Sets the zone; throws <see cref="AccessDeniedException"/> or <see cref="ValidationFailedException"/>.</summary>
     public async Task HandleAsync(SetPracticeTimeZoneCommand command, ClientInfo client, CancellationToken ct)
     {
@@ -32,42 +30,7 @@ public sealed class SetPracticeTimeZoneHandler(PracticeAccessGate gate, IPractic
             throw new ValidationFailedException(PracticeTimeZone.UnknownZoneMessage);
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var practice = await practices.GetAsync(actor.PracticeId, ct) ?? throw new RecordNotFoundException("practice");
-            if (string.Equals(practice.TimeZoneId, zone, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            try
-            {
-                await practices.UpdateAsync(actor.PracticeId, practice with { TimeZoneId = zone! }, ct);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                continue;
-            }
-
-            await audit.RecordAsync(
-                new AuditEntry(
-                    actor.PracticeId,
-                    new AuditActor(actor.UserId, actor.Email),
-                    client.SourceIp,
-                    client.UserAgent,
-                    AuditAction.SettingsChanged,
-                    "practice",
-                    actor.PracticeId.ToString(),
-                    null,
-                    AuditResult.Success,
-                    new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["setting"] = "time-zone",
-                        ["from"] = practice.TimeZoneId,
-                        ["to"] = zone!,
-                    }),
-                ct);
-            return;
-        }
+        await PracticeSettingWriter.ChangeAsync(
+            practices, audit, actor, client, "time-zone", p => p.TimeZoneId, zone!, p => p with { TimeZoneId = zone! }, ct);
     }
 }
