@@ -50,8 +50,8 @@ using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
-using Plexura.Core.Practices.SetPracticeMfaRequirement;
 using Plexura.Core.Practices.SetAudioRetention;
+using Plexura.Core.Practices.SetPracticeMfaRequirement;
 using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions.StartRecording;
 
