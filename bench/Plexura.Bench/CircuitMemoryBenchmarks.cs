@@ -56,6 +56,15 @@ internal sealed class CircuitMemoryBenchmarks(BenchOptions options)
                           $"= {(heapAfter - heapBefore) / 1024.0 / options.Circuits:N0} KB per circuit");
         Console.WriteLine($"Process RSS:                       {rssBefore / 1024:N0} KB -> {rssAfter / 1024:N0} KB  " +
                           $"= {(rssAfter - rssBefore) / 1024.0 / options.Circuits:N0} KB per circuit");
+        var hold = Environment.GetEnvironmentVariable("PLEXURA_BENCH_HOLD");
+        if (!string.IsNullOrEmpty(hold))
+        {
+            Console.WriteLine($"HOLD pid {Environment.ProcessId}");
+            while (!File.Exists(hold))
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     private static async Task OpenAsync(IBrowserContext context)
