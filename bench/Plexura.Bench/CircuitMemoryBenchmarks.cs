@@ -45,9 +45,16 @@ internal sealed class CircuitMemoryBenchmarks(BenchOptions options)
         await OpenAsync(context);
         var (heapBefore, rssBefore) = Measure();
         var stopwatch = Stopwatch.StartNew();
+        // A second point after the first batch: the difference from there is the marginal cost of a circuit, without
+        // the one-off warm-up (tiered JIT, DI call sites compiled to IL, pools) that the first circuits pay.
+        long heapWarm = 0, rssWarm = 0;
         for (var opened = 0; opened < options.Circuits; opened += Batch)
         {
             await Task.WhenAll(Enumerable.Range(0, Math.Min(Batch, options.Circuits - opened)).Select(_ => OpenAsync(context)));
+            if (opened == 0 && options.Circuits > Batch)
+            {
+                (heapWarm, rssWarm) = Measure();
+            }
         }
 
         var (heapAfter, rssAfter) = Measure();
@@ -56,6 +63,24 @@ internal sealed class CircuitMemoryBenchmarks(BenchOptions options)
                           $"= {(heapAfter - heapBefore) / 1024.0 / options.Circuits:N0} KB per circuit");
         Console.WriteLine($"Process RSS:                       {rssBefore / 1024:N0} KB -> {rssAfter / 1024:N0} KB  " +
                           $"= {(rssAfter - rssBefore) / 1024.0 / options.Circuits:N0} KB per circuit");
+        if (heapWarm > 0)
+        {
+            var later = options.Circuits - Batch;
+            Console.WriteLine($"Marginal, past the first {Batch}:     heap {(heapAfter - heapWarm) / 1024.0 / later:N0} KB, " +
+                              $"RSS {(rssAfter - rssWarm) / 1024.0 / later:N0} KB per circuit");
+        }
+
+        // Diagnostics: PLEXURA_BENCH_HOLD=<file> keeps the circuits open until that file exists, so a heap dump can be
+        // taken of this process (bench/README.md).
+        var hold = Environment.GetEnvironmentVariable("PLEXURA_BENCH_HOLD");
+        if (!string.IsNullOrEmpty(hold))
+        {
+            Console.WriteLine($"HOLD pid {Environment.ProcessId}");
+            while (!File.Exists(hold))
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     private static async Task OpenAsync(IBrowserContext context)

@@ -12,7 +12,13 @@ namespace Plexura.Web.Components.Layout;
 /// </remarks>
 public static class PlexuraTheme
 {
-    /// <summary>Builds the theme (a new instance per layout: MudTheme is mutable).</summary>
+    /// <summary>
+    /// The one instance every circuit's layout shows. MudTheme is mutable, so nothing may change it: a copy per
+    /// circuit cost about 12 KB of palettes and colors each (bench/README.md, circuits).
+    /// </summary>
+    public static MudTheme Shared { get; } = Create();
+
+    /// <summary>Builds a new theme (tests compare against a fresh one).</summary>
     public static MudTheme Create() => new()
     {
         PaletteLight = new PaletteLight
