@@ -61,6 +61,10 @@ internal sealed class JobRunner(
     private readonly List<Task> _running = [];
     private Dictionary<string, TimeSpan>? _recurringKinds;
     private HashSet<string>? _kinds;
+
+    private HashSet<string> Kinds => _kinds ?? LearnKinds().Kinds;
+
+    private Dictionary<string, TimeSpan> RecurringKinds => _recurringKinds ?? LearnKinds().Recurring;
     private bool _seeded;
 
     /// <summary>This runner's lease-owner id (unique per runner, so two instances never share a lease).</summary>
@@ -161,7 +165,8 @@ internal sealed class JobRunner(
         return first != woken;
     }
 
-    private void LearnKinds()
+    /// <summary>The kinds this instance has handlers for, and the recurring ones' periods (once; a duplicate kind is a start-up error).</summary>
+    private (HashSet<string> Kinds, Dictionary<string, TimeSpan> Recurring) LearnKinds()
     {
         using var scope = scopes.CreateScope();
         var handlers = scope.ServiceProvider.GetServices<IJobHandler>().ToList();
@@ -174,17 +179,18 @@ internal sealed class JobRunner(
             }
         }
 
-        _kinds = kinds;
         _recurringKinds = recurring.ToDictionary(
             r => handlers.FirstOrDefault(h => h.GetType() == r.HandlerType)?.Kind
                 ?? throw new InvalidOperationException($"{r.HandlerType.Name} is recurring but not a registered job handler."),
             r => r.Every,
             StringComparer.Ordinal);
+        _kinds = kinds;
+        return (_kinds, _recurringKinds);
     }
 
     private async Task SeedRecurringAsync(CancellationToken ct)
     {
-        foreach (var kind in _recurringKinds!.Keys)
+        foreach (var kind in RecurringKinds.Keys)
         {
             await queue.EnqueueAsync(new JobRequest(kind, null, "{}", RecurringJob.DedupeKeyOf(kind)), ct);
         }
@@ -200,7 +206,7 @@ internal sealed class JobRunner(
         DateTimeOffset? next = null;
         foreach (var job in await store.ListUnfinishedAsync(ct))
         {
-            if (!_kinds!.Contains(job.Kind) || _inFlight.ContainsKey(job.Id))
+            if (!Kinds.Contains(job.Kind) || _inFlight.ContainsKey(job.Id))
             {
                 continue;
             }
@@ -354,7 +360,7 @@ internal sealed class JobRunner(
         {
             case JobOutcomeKind.Done:
                 logger.LogDebug("Finished {Kind} job {JobId} on attempt {Attempt}", job.Kind, job.Id, job.Attempts);
-                return _recurringKinds!.TryGetValue(job.Kind, out var every) ? job.Reset(now + every) with { LastError = null } : job.Completed(now);
+                return RecurringKinds.TryGetValue(job.Kind, out var every) ? job.Reset(now + every) with { LastError = null } : job.Completed(now);
             case JobOutcomeKind.Failed:
                 logger.LogError("Gave up on {Kind} job {JobId}: it failed for good on attempt {Attempt} ({Code})", job.Kind, job.Id, job.Attempts, outcome.Code);
                 return GiveUp(job, now, outcome.Code!);
@@ -375,7 +381,7 @@ internal sealed class JobRunner(
 
     /// <summary>Failed for good; a recurring job instead waits for its next period.</summary>
     private Job GiveUp(Job job, DateTimeOffset now, string code) =>
-        _recurringKinds!.TryGetValue(job.Kind, out var every) ? job.Reset(now + every) with { LastError = code } : job.Failed(now, code);
+        RecurringKinds.TryGetValue(job.Kind, out var every) ? job.Reset(now + every) with { LastError = code } : job.Failed(now, code);
 
     /// <summary>Stores an outcome; if the lease was lost meanwhile, the new holder's record stands.</summary>
     /// <remarks>Not cancellable: a finished job must be recorded as such even while the app stops.</remarks>
