@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -15,7 +16,19 @@ internal static class ReadinessReport
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body, Options);
+
+        // Written to memory first: the response stream takes asynchronous writes only.
+        var buffer = new ArrayBufferWriter<byte>();
+        await using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            Write(json, report);
+        }
+
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private static void Write(Utf8JsonWriter json, HealthReport report)
+    {
         json.WriteStartObject();
         json.WriteString("status", report.Status.ToString());
         json.WriteStartObject("checks");
@@ -37,6 +50,5 @@ internal static class ReadinessReport
 
         json.WriteEndObject();
         json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
     }
 }
