@@ -268,7 +268,9 @@ internal sealed class JobRunner(
             using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             using var timeout = new CancellationTokenSource(settings.RunTimeout, time);
             using var handlerToken = CancellationTokenSource.CreateLinkedTokenSource(run.Token, timeout.Token);
-            using var stopBeats = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            // Renewal stops at shutdown and at the time limit too: a handler that ignores cancellation then loses the
+            // job to another runner once the lease lapses, instead of holding it for ever.
+            using var stopBeats = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
             var beats = HeartbeatAsync(lease, run, stopBeats.Token);
             JobOutcome? outcome = null;
             try
