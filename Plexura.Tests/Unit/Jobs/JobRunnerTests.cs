@@ -230,15 +230,15 @@ public sealed class JobRunnerTests : IAsyncLifetime
             ids.Add((await survivor.EnqueueAsync($"effect/{i}", $$"""{"n":{{i}}}""")).Id);
         }
 
-        await Eventually.HoldsAsync(async () => await effects.CountAsync() >= Jobs / 2, "half the jobs took effect", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => await effects.CountAsync() >= Jobs / 2, "half the jobs took effect", TimeSpan.FromSeconds(60));
         Volatile.Write(ref frozen, true);
-        await Eventually.HoldsAsync(() => frozenRuns.Count == 4, "the doomed runner is stuck with four jobs in hand", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(() => frozenRuns.Count == 4, "the doomed runner is stuck with four jobs in hand", TimeSpan.FromSeconds(60));
         await doomed.KillAsync();
 
         await Eventually.HoldsAsync(
             async () => (await survivor.Store.ListUnfinishedAsync(Ct)).Count == 0,
             "every job is finished",
-            TimeSpan.FromSeconds(30));
+            TimeSpan.FromSeconds(60));
 
         Assert.Equal(Jobs, await effects.CountAsync());
         Assert.Equal(ids.Select(id => id.ToString()).Order(), (await effects.JobIdsAsync()).Order());
