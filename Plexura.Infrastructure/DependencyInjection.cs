@@ -9,15 +9,18 @@ using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
+using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
+using Plexura.Infrastructure.Common;
 using Plexura.Infrastructure.Configuration;
 using Plexura.Infrastructure.Email;
 using Plexura.Infrastructure.Identity;
+using Plexura.Infrastructure.Jobs;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Repositories;
@@ -33,7 +36,7 @@ public static class DependencyInjection
     /// <summary>Health-check tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI and secret encryption, identity services, TOTP, email and the audit store.</summary>
+    /// <summary>Adds options (validated at start), the storage engine, repositories, PHI and secret encryption, identity services, TOTP, email, the job queue and its runner, and the audit store.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The app configuration.</param>
     /// <param name="contentRoot">Relative file paths (the SQLite file) resolve against this folder.</param>
@@ -45,6 +48,7 @@ public static class DependencyInjection
         AddValidatedOptions<AppOptions, AppOptionsValidator>(services, configuration, AppOptions.Section);
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
 
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -85,10 +89,17 @@ public static class DependencyInjection
         services.AddSingleton<IOutboxRepository, OutboxRepository>();
         EmailRegistration.Add(services, configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions());
 
+        services.AddSingleton<IJobStore, JobRepository>();
+        services.AddSingleton<WakeSignal<JobQueue>>();
+        services.AddSingleton<IJobQueue, JobQueue>();
+
         services.AddHostedService<StorageStartup>();
         DataProtectionRegistration.Add(services);
         services.AddHostedService<EmailDeliveryWorker>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        services.AddHostedService<JobRunner>();
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
+            .AddCheck<JobQueueHealthCheck>("jobs", tags: [ReadyTag]);
         return services;
     }
 

@@ -109,7 +109,11 @@ public static class DependencyInjection
         app.UseAntiforgery();
 
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag) });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag),
+            ResponseWriter = ReadinessReport.WriteAsync,
+        });
         if (app.Environment.IsDevelopment() || app.Services.GetRequiredService<IOptions<OpenApiOptions>>().Value.Enabled)
         {
             app.MapOpenApi();

@@ -96,6 +96,43 @@ public sealed class EmailOptions
     public bool UsesDevelopmentOutbox => string.IsNullOrWhiteSpace(ResendApiKey);
 }
 
+/// <summary>Section <c>Plexura:Jobs</c>: the durable job queue's runner (<c>Plexura.Infrastructure.Jobs.JobRunner</c>).</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Plexura:Jobs";
+
+    /// <summary>Runs per job before a transient failure becomes a permanent one.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait after the first failed run; it doubles with each further one (with jitter).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two runs (a service's Retry-After is capped at it too).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often a runner looks for due jobs it was not woken for (queued by another instance, lapsed leases).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a runner holds a claimed job without renewing; it renews every third of it while the handler works,
+    /// so only a dead or stalled instance loses a job, which another runner takes over once the lease lapses.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest one run may take; a run cut off counts as a transient failure (<c>timeout</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many jobs one runner (one instance) runs at once.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 2;
+}
+
 /// <summary>Section <c>Plexura:Billing</c> (filled by the billing issue).</summary>
 public sealed class BillingOptions
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
+using Plexura.Infrastructure.Common;
 using Plexura.Infrastructure.Configuration;
 
 namespace Plexura.Infrastructure.Email;
@@ -24,7 +25,7 @@ namespace Plexura.Infrastructure.Email;
 /// The defaults span about an hour and a half, inside Resend's 24-hour idempotency window.
 /// </para>
 /// <para>
-/// <b>Wake-up.</b> A queued message wakes the worker at once (<see cref="EmailQueueSignal"/>); otherwise it polls every
+/// <b>Wake-up.</b> A queued message wakes the worker at once (<see cref="WakeSignal{TQueue}"/>); otherwise it polls every
 /// <see cref="EmailOptions.PollInterval"/> (mail queued by another instance, lapsed leases) or sleeps until the next
 /// retry is due. Time comes from <see cref="TimeProvider"/>.
 /// </para>
@@ -36,7 +37,7 @@ namespace Plexura.Infrastructure.Email;
 internal sealed class EmailDeliveryWorker(
     IOutboxRepository outbox,
     IServiceScopeFactory scopes,
-    EmailQueueSignal signal,
+    WakeSignal<EmailQueue> signal,
     IOptions<EmailOptions> options,
     TimeProvider time,
     ILogger<EmailDeliveryWorker> logger) : BackgroundService
@@ -176,20 +177,7 @@ internal sealed class EmailDeliveryWorker(
         }
     }
 
-    /// <summary>
-    /// Base × 2^(attempt − 1), capped, with "equal jitter" (half fixed, half random) so instances that failed together
-    /// do not retry together; never shorter than the provider's Retry-After, which is itself capped.
-    /// </summary>
-    internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter, EmailOptions settings)
-    {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
-        var ceiling = TimeSpan.FromTicks((long)Math.Min(settings.RetryBaseDelay.Ticks * Math.Pow(2, exponent), settings.RetryMaxDelay.Ticks));
-        var delay = (ceiling / 2) + (ceiling / 2 * Random.Shared.NextDouble());
-        if (retryAfter is { } asked && asked > delay)
-        {
-            delay = asked < settings.RetryMaxDelay ? asked : settings.RetryMaxDelay;
-        }
-
-        return delay;
-    }
+    /// <summary>The wait before the next attempt (<see cref="RetryBackoff.Compute"/> with the email settings).</summary>
+    internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter, EmailOptions settings) =>
+        RetryBackoff.Compute(attempt, retryAfter, settings.RetryBaseDelay, settings.RetryMaxDelay);
 }

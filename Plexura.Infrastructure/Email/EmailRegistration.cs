@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Email;
+using Plexura.Infrastructure.Common;
 using Plexura.Infrastructure.Configuration;
 
 namespace Plexura.Infrastructure.Email;
@@ -14,7 +15,7 @@ internal static class EmailRegistration
     /// </summary>
     public static void Add(IServiceCollection services, EmailOptions configured)
     {
-        services.AddSingleton<EmailQueueSignal>();
+        services.AddSingleton<WakeSignal<EmailQueue>>();
         services.AddSingleton<IEmailSender, EmailQueue>();
         if (configured.UsesDevelopmentOutbox)
         {

@@ -4,6 +4,7 @@ using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
+using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -185,6 +186,23 @@ internal static class Collections
         (k, v) => k with { Version = v },
         []);
 
+    /// <summary>The job runners find pending and running jobs (and operators failed ones) without reading finished ones.</summary>
+    public static readonly IndexDefinition JobStatusIndex = new(DocumentFields.Of(nameof(Job.Status)), Unique: false);
+
+    /// <summary>A job's identity for callers: enqueueing an existing key stores nothing.</summary>
+    public static readonly IndexDefinition JobDedupeKeyIndex = new(DocumentFields.Of(nameof(Job.DedupeKey)), Unique: true);
+
+    /// <summary>The durable job queue (ids only, never PHI), drained by every instance's runner.</summary>
+    public static readonly CollectionDefinition<Job> Jobs = new(
+        "jobs",
+        "job",
+        IsPracticeOwned: false,
+        j => j.Id.ToString(),
+        _ => null,
+        j => j.Version,
+        (j, v) => j with { Version = v },
+        [JobStatusIndex, JobDedupeKeyIndex]);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -203,6 +221,7 @@ internal static class Collections
         CollectionShape.Of(ClientConsents),
         CollectionShape.Of(ClinicalSessions),
         CollectionShape.Of(DataProtectionKeys),
+        CollectionShape.Of(Jobs),
     ];
 }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
+using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -146,4 +147,36 @@ internal sealed class OutboxRepository(IDocumentStore store) : IOutboxRepository
 
     public Task<OutboxMessage> UpdateAsync(OutboxMessage message, CancellationToken ct) =>
         _messages.ReplaceAsync(DocumentScope.Global, message, ct);
+}
+
+/// <summary>The durable job queue, on any engine.</summary>
+/// <remarks>
+/// Runners read pending and running jobs through the status index, never the finished history; the dedupe key is a
+/// unique index, so two instances enqueueing the same key at once store one job.
+/// </remarks>
+internal sealed class JobRepository(IDocumentStore store) : IJobStore
+{
+    private static readonly string StatusField = DocumentFields.Of(nameof(Job.Status));
+    private static readonly string DedupeKeyField = DocumentFields.Of(nameof(Job.DedupeKey));
+
+    private readonly IDocumentCollection<Job> _jobs = store.Collection(Collections.Jobs);
+
+    public Task AddAsync(Job job, CancellationToken ct) => _jobs.InsertAsync(DocumentScope.Global, job, ct);
+
+    public Task<Job?> GetAsync(JobId id, CancellationToken ct) => _jobs.GetAsync(DocumentScope.Global, id.ToString(), ct);
+
+    public Task<Job?> FindByDedupeKeyAsync(string dedupeKey, CancellationToken ct) =>
+        _jobs.FindOneAsync(DocumentScope.Global, DedupeKeyField, dedupeKey, ct);
+
+    public async Task<IReadOnlyList<Job>> ListUnfinishedAsync(CancellationToken ct)
+    {
+        var pending = await _jobs.FindManyAsync(DocumentScope.Global, StatusField, nameof(JobStatus.Pending), ct);
+        var running = await _jobs.FindManyAsync(DocumentScope.Global, StatusField, nameof(JobStatus.Running), ct);
+        return [.. pending.Concat(running)];
+    }
+
+    public Task<IReadOnlyList<Job>> ListFailedAsync(CancellationToken ct) =>
+        _jobs.FindManyAsync(DocumentScope.Global, StatusField, nameof(JobStatus.Failed), ct);
+
+    public Task<Job> UpdateAsync(Job job, CancellationToken ct) => _jobs.ReplaceAsync(DocumentScope.Global, job, ct);
 }

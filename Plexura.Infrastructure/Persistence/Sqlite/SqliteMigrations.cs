@@ -80,6 +80,9 @@ internal static class SqliteMigrations
             WHEN EXISTS (SELECT 1 FROM audit_events WHERE (practice_id = NEW.practice_id AND sequence = NEW.sequence) OR id = NEW.id)
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
             """)),
+
+        // Step 17 is reserved for the job queue too (issue 11 assigned 16-17); nothing needed it yet.
+        new(16, "durable job queue", (c, t) => CreateCollectionAsync(c, t, Collections.Jobs)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
