@@ -42,6 +42,7 @@ public sealed class WebAccessRulesTests
         var expected = area switch
         {
             "Clients" => Policies.ClientRecords,
+            "Sessions" => Policies.ClientRecords,
             "Practice" => Policies.PracticeManager,
             _ => null,
         };

@@ -23,6 +23,11 @@ async function antiforgery() {
     }
 }
 
+/** Drops the cached token, so the next change fetches a new one (after a refusal, e.g. once the server restarted). */
+export function forgetAntiforgeryToken() {
+    pending = null;
+}
+
 /** fetch() for /api with the session cookie and, on changes, the antiforgery header. */
 export async function apiFetch(path, options = {}) {
     const method = (options.method ?? "GET").toUpperCase();
