@@ -13,6 +13,7 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
+using Plexura.Core.Transcription;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
@@ -24,6 +25,7 @@ using Plexura.Infrastructure.Persistence.Repositories;
 using Plexura.Infrastructure.Persistence.Sqlite;
 using Plexura.Infrastructure.Security;
 using Plexura.Infrastructure.Security.DataProtection;
+using Plexura.Infrastructure.Transcription;
 
 namespace Plexura.Infrastructure;
 
@@ -78,6 +80,7 @@ public static class DependencyInjection
         services.AddSingleton<PracticeKeyService>();
         services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
         services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.AddSingleton<ITranscriptionService, OpenAiTranscriptionService>();
         services.AddSingleton<IClientSearchIndexer, HmacClientSearchIndexer>();
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
         services.AddSingleton<ITotpService, TotpService>();
