@@ -70,6 +70,7 @@ public static class DependencyInjection
         services.AddSingleton<IClientRepository, ClientRepository>();
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
+        services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();

@@ -80,6 +80,10 @@ internal static class SqliteMigrations
             WHEN EXISTS (SELECT 1 FROM audit_events WHERE (practice_id = NEW.practice_id AND sequence = NEW.sequence) OR id = NEW.id)
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
             """)),
+
+        // 16-19 belong to the jobs and session-audio collections (issue 11).
+        new(20, "transcript segments", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSegments)),
+        new(21, "transcript speaker names", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSpeakers)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
