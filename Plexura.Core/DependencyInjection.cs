@@ -54,6 +54,11 @@ using Plexura.Core.Practices.SetAudioRetention;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
 using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions.StartRecording;
+using Plexura.Core.Transcription;
+using Plexura.Core.Transcription.CorrectSegmentText;
+using Plexura.Core.Transcription.GetSegmentHistory;
+using Plexura.Core.Transcription.GetTranscript;
+using Plexura.Core.Transcription.NameSpeaker;
 
 namespace Plexura.Core;
 
@@ -71,6 +76,7 @@ public static class DependencyInjection
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<ClientProtector>();
         services.AddSingleton<ConsentProtector>();
+        services.AddSingleton<TranscriptProtector>();
 
         // Use cases are scoped: they depend on the per-request ICurrentUser and on the transient email sender.
         services.TryAddScoped<ICurrentUser, NoCurrentUser>();
@@ -125,6 +131,11 @@ public static class DependencyInjection
         services.AddScoped<RevokeConsentHandler>();
         services.AddScoped<ListConsentsHandler>();
         services.AddScoped<StartRecordingHandler>();
+        services.AddScoped<SessionTranscriptAccess>();
+        services.AddScoped<GetTranscriptHandler>();
+        services.AddScoped<CorrectSegmentTextHandler>();
+        services.AddScoped<NameSpeakerHandler>();
+        services.AddScoped<GetSegmentHistoryHandler>();
         services.AddScoped<ClientAccessGate>();
         services.AddScoped<AccessTargets>();
         services.AddScoped<SetMemberScopeHandler>();

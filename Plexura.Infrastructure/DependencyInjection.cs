@@ -14,6 +14,7 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
+using Plexura.Core.Transcription;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Common;
@@ -27,6 +28,7 @@ using Plexura.Infrastructure.Persistence.Repositories;
 using Plexura.Infrastructure.Persistence.Sqlite;
 using Plexura.Infrastructure.Security;
 using Plexura.Infrastructure.Security.DataProtection;
+using Plexura.Infrastructure.Transcription;
 
 namespace Plexura.Infrastructure;
 
@@ -72,6 +74,7 @@ public static class DependencyInjection
         services.AddSingleton<IClientRepository, ClientRepository>();
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
+        services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();
@@ -82,6 +85,7 @@ public static class DependencyInjection
         services.AddSingleton<PracticeKeyService>();
         services.AddSingleton<IPracticeKeyService>(sp => sp.GetRequiredService<PracticeKeyService>());
         services.AddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.AddSingleton<ITranscriptionService, OpenAiTranscriptionService>();
         services.AddSingleton<IClientSearchIndexer, HmacClientSearchIndexer>();
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
         services.AddSingleton<ITotpService, TotpService>();

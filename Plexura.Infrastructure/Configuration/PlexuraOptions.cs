@@ -44,17 +44,31 @@ public sealed class SecurityOptions
     public Dictionary<string, string> PreviousMasterKeys { get; set; } = [];
 }
 
-/// <summary>Section <c>Plexura:OpenAI</c> (filled by the AI drafting issue).</summary>
+/// <summary>Section <c>Plexura:OpenAI</c>: transcription (and later drafting) through OpenAI's API.</summary>
 public sealed class OpenAiOptions
 {
     public const string Section = "Plexura:OpenAI";
 
+    /// <summary>The API key; without one, transcription is not configured (recording still works, segments wait).</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>The API's base address including <c>/v1</c> (for example <c>http://127.0.0.1:8080/v1</c>); OpenAI's own when empty.</summary>
     [Url]
     public string? Endpoint { get; set; }
 
-    public string TranscriptionModel { get; set; } = "whisper-1";
+    /// <summary>
+    /// The transcription model: <c>gpt-4o-transcribe</c> (text only), <c>whisper-1</c> (timed segments) or
+    /// <c>gpt-4o-transcribe-diarize</c> (timed segments with speaker labels).
+    /// </summary>
+    [Required]
+    public string TranscriptionModel { get; set; } = "gpt-4o-transcribe";
+
+    /// <summary>How long one transcription request may take before it counts as a (transient) timeout.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>True when an API key is set.</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 
     public string DraftingModel { get; set; } = "gpt-4o-mini";
 }

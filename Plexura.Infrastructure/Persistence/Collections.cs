@@ -9,6 +9,7 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
+using Plexura.Core.Transcription;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Security.DataProtection;
@@ -204,6 +205,31 @@ internal static class Collections
         [JobStatusIndex, JobDedupeKeyIndex]);
 
     /// <summary>
+    /// Transcript segments: one document per segment, keyed by session and index (so a job that runs twice stores one),
+    /// holding every revision of its text encrypted; listed per session.
+    /// </summary>
+    public static readonly CollectionDefinition<TranscriptSegment> TranscriptSegments = new(
+        "transcript_segments",
+        TranscriptSegment.RecordType,
+        IsPracticeOwned: true,
+        s => s.Id,
+        s => s.PracticeId,
+        s => s.Version,
+        (s, v) => s with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(TranscriptSegment.SessionId)), Unique: false)]);
+
+    /// <summary>The speaker names of a session's transcript with their history: one document per session, keyed by its id.</summary>
+    public static readonly CollectionDefinition<TranscriptSpeakers> TranscriptSpeakers = new(
+        "transcript_speakers",
+        Core.Transcription.TranscriptSpeakers.RecordType,
+        IsPracticeOwned: true,
+        s => s.Id,
+        s => s.PracticeId,
+        s => s.Version,
+        (s, v) => s with { Version = v },
+        []);
+
+    /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
     /// </summary>
@@ -222,6 +248,8 @@ internal static class Collections
         CollectionShape.Of(ClinicalSessions),
         CollectionShape.Of(DataProtectionKeys),
         CollectionShape.Of(Jobs),
+        CollectionShape.Of(TranscriptSegments),
+        CollectionShape.Of(TranscriptSpeakers),
     ];
 }
 

@@ -35,6 +35,11 @@ using Plexura.Core.Practices.SetPracticeMfaRequirement;
 using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.StartRecording;
+using Plexura.Core.Transcription;
+using Plexura.Core.Transcription.CorrectSegmentText;
+using Plexura.Core.Transcription.GetSegmentHistory;
+using Plexura.Core.Transcription.GetTranscript;
+using Plexura.Core.Transcription.NameSpeaker;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Practices;
 
@@ -107,6 +112,14 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<RevokeConsentHandler>(actor).HandleAsync(new RevokeConsentCommand(t.ClientId, t.ConsentId, "Client asked"), Client, Ct)),
         Act<StartRecordingHandler>(Managers, true, (m, actor, t) =>
             m.Acting<StartRecordingHandler>(actor).HandleAsync(new StartRecordingCommand(t.ClientId), Client, Ct)),
+        Act<GetTranscriptHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetTranscriptHandler>(actor).HandleAsync(new GetTranscriptCommand(t.SessionId), Client, Ct)),
+        Act<GetSegmentHistoryHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetSegmentHistoryHandler>(actor).HandleAsync(new GetSegmentHistoryCommand(t.SessionId, 0), Client, Ct)),
+        Act<CorrectSegmentTextHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<CorrectSegmentTextHandler>(actor).HandleAsync(new CorrectSegmentTextCommand(t.SessionId, 0, 0, "Corrected words.", 0), Client, Ct)),
+        Act<NameSpeakerHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<NameSpeakerHandler>(actor).HandleAsync(new NameSpeakerCommand(t.SessionId, "A", SpeakerRole.Client), Client, Ct)),
         Act<ListClientAccessHandler>(Managers, true, (m, actor, t) =>
             m.Acting<ListClientAccessHandler>(actor).HandleAsync(new ListClientAccessCommand(t.ClientId), Client, Ct)),
         Act<GrantClientAccessHandler>(Managers, true, (m, actor, t) =>
@@ -284,10 +297,14 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             new RecordConsentCommand(clientId, new ConsentDetails(ConsentKind.AiProcessing, ConsentMethod.Written, Now)), Client, Ct);
         await Acting<GrantClientAccessHandler>(owner).HandleAsync(new GrantClientAccessCommand(taylor.MembershipId, clientId, new ClientPermissions(true, false, false, false)), Client, Ct);
         var invitation = await Acting<InviteMemberHandler>(owner).HandleAsync(new InviteMemberCommand($"invitee-{Guid.NewGuid():N}@example.com", PracticeRole.Clinician), Client, Ct);
+        var sessionId = await Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct);
+        await Fixture.Get<TranscriptProtector>().SaveMachineTextAsync(
+            owner.PracticeId, sessionId, 0, TimeSpan.Zero, TimeSpan.FromSeconds(60),
+            new TranscriptionResult([new TranscribedSpan(TimeSpan.Zero, TimeSpan.FromSeconds(5), "Machine words.", "A")], "gpt-4o-transcribe-diarize"), Ct);
         var client = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, clientId, Ct);
         var invitations = await Fixture.Get<IInvitationRepository>().ListAsync(owner.PracticeId, Ct);
 
-        return new World(owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id);
+        return new World(owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id, sessionId);
     }
 
     private static string Describe(Outcome outcome) =>
@@ -304,6 +321,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             Clients = await Fixture.Get<IClientRepository>().ListAsync(id, null, includeArchived: true, 1000, Ct),
             Consents = await Fixture.Get<IClientConsentRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Sessions = await Fixture.Get<IClinicalSessionRepository>().ListForClientAsync(id, world.ClientId, Ct),
+            Transcript = await Fixture.Get<ITranscriptRepository>().ListSegmentsAsync(id, world.SessionId, Ct),
+            Speakers = await Fixture.Get<ITranscriptRepository>().GetSpeakersAsync(id, world.SessionId, Ct),
             Grants = await Fixture.Get<IClientGrantRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Invitations = await Fixture.Get<IInvitationRepository>().ListAsync(id, Ct),
             AuditHead = !withAudit ? 0 : (await Fixture.Get<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault(),
@@ -335,10 +354,11 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         ClientId ClientId,
         long ClientVersion,
         ClientConsentId ConsentId,
-        InvitationId InvitationId)
+        InvitationId InvitationId,
+        ClinicalSessionId SessionId)
     {
         /// <summary>Every record id a list or search could leak.</summary>
         public IReadOnlyList<string> RecordIds =>
-            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), TaylorId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
+            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
     }
 }

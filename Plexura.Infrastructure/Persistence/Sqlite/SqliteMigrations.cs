@@ -81,8 +81,10 @@ internal static class SqliteMigrations
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
             """)),
 
-        // Step 17 is reserved for the job queue too (issue 11 assigned 16-17); nothing needed it yet.
+        // Step 17 was reserved for the job queue and stays unused; 18-19 are session audio.
         new(16, "durable job queue", (c, t) => CreateCollectionAsync(c, t, Collections.Jobs)),
+        new(20, "transcript segments", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSegments)),
+        new(21, "transcript speaker names", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSpeakers)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
