@@ -13,7 +13,9 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
+using Plexura.Core.Sessions.Audio;
 using Plexura.Core.Users;
+using Plexura.Infrastructure.Audio;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Configuration;
 using Plexura.Infrastructure.Email;
@@ -68,6 +70,7 @@ public static class DependencyInjection
         services.AddSingleton<IClientRepository, ClientRepository>();
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
+        services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();

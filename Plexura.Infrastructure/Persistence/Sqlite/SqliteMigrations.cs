@@ -80,6 +80,17 @@ internal static class SqliteMigrations
             WHEN EXISTS (SELECT 1 FROM audit_events WHERE (practice_id = NEW.practice_id AND sequence = NEW.sequence) OR id = NEW.id)
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
             """)),
+
+        // Issue 11 (audio): numbers 16-17 belong to the job queue, 20-21 to transcripts.
+        new(18, "session audio keys and chunks", async (c, t) =>
+        {
+            await CreateCollectionAsync(c, t, Collections.SessionAudioKeys);
+            await CreateCollectionAsync(c, t, Collections.SessionAudioChunks);
+        }),
+
+        // Same reason for IF NOT EXISTS as step 5.
+        new(19, "clinical sessions by clinician", (c, t) =>
+            CreateIndexAsync(c, t, Collections.ClinicalSessions, Collections.ClinicalSessionClinicianIndex, ifNotExists: true)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
