@@ -8,7 +8,8 @@ namespace Plexura.Core.Sessions.Audio;
 /// looked at every 10 ms; a window is quiet when its mean square is at most <see cref="SilenceMeanSquare"/> (an RMS of
 /// about -44 dBFS). The first quiet window whose middle is at or after the 60 s target ends the segment as soon as it
 /// has been received; when there is none up to 120 s, the quietest window between 30 s and 120 s does (the earliest of
-/// equals). After stop the rest of the audio is the last segment (cut the same way while it is longer than 120 s).</para>
+/// equals). After stop, the cuts are the same ones and whatever remains after the last of them (at most 120 s) is the last
+/// segment, so a segment cut while the session ran is never cut differently at the end.</para>
 /// <para>Every decision depends only on the samples, never on how many had arrived when the planner ran: the planner
 /// answers "not yet" until the samples that decide a cut are there. So a re-run over the same stored audio finds the
 /// same cuts, and a job queued twice for the same segment carries the same span.</para>
@@ -57,6 +58,7 @@ public static class SegmentPlanner
     }
 
     /// <summary>Where the segment that starts at <paramref name="samples"/>[0] ends, or null when more audio is needed to decide.</summary>
+    /// <remarks>With <paramref name="isFinal"/>, the cut a live run would make, or else all of the rest (which is then at most 120 s).</remarks>
     public static int? FindCut(ReadOnlySpan<short> samples, bool isFinal)
     {
         if (samples.Length == 0)
@@ -64,23 +66,23 @@ public static class SegmentPlanner
             return null;
         }
 
-        if (isFinal && samples.Length <= MaxSamples)
-        {
-            return samples.Length;
-        }
+        return FindLiveCut(samples) ?? (isFinal ? samples.Length : null);
+    }
 
+    private static int? FindLiveCut(ReadOnlySpan<short> samples)
+    {
         // Window k covers [first + k * hop, first + k * hop + window); its middle runs from MinSamples to MaxSamples.
-        var first = MinSamples - (WindowSamples / 2);
-        var windowCount = ((MaxSamples - MinSamples) / HopSamples) + 1;
-        var targetWindow = (TargetSamples - MinSamples) / HopSamples;
-        var available = Math.Min(windowCount, (samples.Length - first - WindowSamples) / HopSamples + 1);
-        if (available <= 0)
+        const int first = MinSamples - (WindowSamples / 2);
+        const int windowCount = ((MaxSamples - MinSamples) / HopSamples) + 1;
+        const int targetWindow = (TargetSamples - MinSamples) / HopSamples;
+        const int blocksPerWindow = WindowSamples / HopSamples;
+        var available = Math.Min(windowCount, ((samples.Length - first - WindowSamples) / HopSamples) + 1);
+        if (available <= targetWindow)
         {
             return null;
         }
 
-        // Windows are whole 10 ms blocks (window = hop * 10), so each window's energy is a sum of block energies.
-        const int blocksPerWindow = WindowSamples / HopSamples;
+        // Windows are whole 10 ms blocks, so each window's energy is a running sum of block energies.
         var blocks = new long[available - 1 + blocksPerWindow];
         for (var b = 0; b < blocks.Length; b++)
         {
@@ -109,7 +111,7 @@ public static class SegmentPlanner
             }
         }
 
-        if (available < windowCount && !isFinal)
+        if (available < windowCount)
         {
             return null;
         }
@@ -125,7 +127,7 @@ public static class SegmentPlanner
 
         return Middle(quietest);
 
-        int Middle(int k) => first + (k * HopSamples) + (WindowSamples / 2);
+        static int Middle(int k) => first + (k * HopSamples) + (WindowSamples / 2);
     }
 
     private static long Energy(ReadOnlySpan<short> window)
