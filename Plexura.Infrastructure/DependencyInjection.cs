@@ -14,8 +14,10 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
+using Plexura.Core.Sessions.Audio;
 using Plexura.Core.Transcription;
 using Plexura.Core.Users;
+using Plexura.Infrastructure.Audio;
 using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Common;
 using Plexura.Infrastructure.Configuration;
@@ -75,6 +77,7 @@ public static class DependencyInjection
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
         services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
+        services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();
         services.AddSingleton<PasswordHashingLimiter>();

@@ -123,6 +123,7 @@ public static class DependencyInjection
         api.MapCspReportEndpoints();
         api.MapAuthApiEndpoints();
         api.MapClientEndpoints();
+        api.MapSessionEndpoints();
         api.MapMemberEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();

@@ -3,10 +3,26 @@ using Plexura.Core.Common;
 namespace Plexura.Core.Sessions;
 
 /// <summary>Where a clinical session stands.</summary>
+/// <remarks>The legal moves between states are <see cref="ClinicalSessionTransitions"/>.</remarks>
 public enum ClinicalSessionStatus
 {
     /// <summary>Started: the session is being recorded.</summary>
     Recording,
+
+    /// <summary>Recording is paused; audio already captured may still be arriving.</summary>
+    Paused,
+
+    /// <summary>The clinician stopped recording; audio sent before the stop may still be arriving.</summary>
+    Stopped,
+
+    /// <summary>All audio is stored; segments are being transcribed.</summary>
+    Transcribing,
+
+    /// <summary>Every segment has its transcript.</summary>
+    Transcribed,
+
+    /// <summary>Transcription failed permanently; a retry moves the session back to transcribing.</summary>
+    Failed,
 }
 
 /// <summary>A therapy session with a client that is being recorded, opened only under the client's active consents.</summary>
@@ -35,6 +51,61 @@ public sealed record ClinicalSession(
 {
     /// <summary>The record type named in errors.</summary>
     public const string RecordType = "clinical session";
+
+    /// <summary>When recording was stopped, or null while it runs.</summary>
+    public DateTimeOffset? StoppedAt { get; init; }
+
+    /// <summary>How many audio chunks the recorder sent in all, as it said when stopping (sequences 0 to n-1); null until stopped.</summary>
+    public int? ChunkCount { get; init; }
+
+    /// <summary>How many transcription segments have been cut (and queued) so far.</summary>
+    public int SegmentCount { get; init; }
+
+    /// <summary>The first sample not yet in a segment: every sample before it belongs to exactly one queued segment.</summary>
+    public long SegmentedSamples { get; init; }
+
+    /// <summary>Whether the recorder may still be capturing audio (recording or paused).</summary>
+    public bool IsOpen => Status is ClinicalSessionStatus.Recording or ClinicalSessionStatus.Paused;
+
+    /// <summary>This session moved to <paramref name="next"/>.</summary>
+    /// <exception cref="InvalidSessionTransitionException">The move is not one of <see cref="ClinicalSessionTransitions"/>.</exception>
+    public ClinicalSession MoveTo(ClinicalSessionStatus next) =>
+        ClinicalSessionTransitions.IsAllowed(Status, next) ? this with { Status = next } : throw new InvalidSessionTransitionException(Status, next);
+}
+
+/// <summary>The legal moves between <see cref="ClinicalSessionStatus"/> values.</summary>
+/// <remarks>
+/// Recording and paused alternate; either may stop. A stopped session moves on to transcribing once all its audio is
+/// stored (or straight to transcribed when nothing was recorded), and may fail; transcribing ends transcribed or
+/// failed; a failed session goes back to transcribing on retry. Transcribed is final here (the notes issue adds
+/// drafted and signed after it). Staying in the same state is not a move.
+/// </remarks>
+public static class ClinicalSessionTransitions
+{
+    private static readonly Dictionary<ClinicalSessionStatus, ClinicalSessionStatus[]> Moves = new()
+    {
+        [ClinicalSessionStatus.Recording] = [ClinicalSessionStatus.Paused, ClinicalSessionStatus.Stopped],
+        [ClinicalSessionStatus.Paused] = [ClinicalSessionStatus.Recording, ClinicalSessionStatus.Stopped],
+        [ClinicalSessionStatus.Stopped] = [ClinicalSessionStatus.Transcribing, ClinicalSessionStatus.Transcribed, ClinicalSessionStatus.Failed],
+        [ClinicalSessionStatus.Transcribing] = [ClinicalSessionStatus.Transcribed, ClinicalSessionStatus.Failed],
+        [ClinicalSessionStatus.Transcribed] = [],
+        [ClinicalSessionStatus.Failed] = [ClinicalSessionStatus.Transcribing],
+    };
+
+    /// <summary>Whether a session in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
+    public static bool IsAllowed(ClinicalSessionStatus from, ClinicalSessionStatus to) =>
+        Moves.TryGetValue(from, out var targets) && targets.Contains(to);
+}
+
+/// <summary>A session was asked to move between states that do not connect (HTTP 409). The message names states only.</summary>
+public sealed class InvalidSessionTransitionException(ClinicalSessionStatus from, ClinicalSessionStatus to)
+    : Exception($"A {from.ToString().ToLowerInvariant()} session cannot become {to.ToString().ToLowerInvariant()}.")
+{
+    /// <summary>The state the session is in.</summary>
+    public ClinicalSessionStatus From { get; } = from;
+
+    /// <summary>The state asked for.</summary>
+    public ClinicalSessionStatus To { get; } = to;
 }
 
 /// <summary>Stores clinical sessions. Every method is scoped to one practice; another practice's session is "not found".</summary>
@@ -49,4 +120,15 @@ public interface IClinicalSessionRepository
 
     /// <summary>Every session with the client, oldest first.</summary>
     Task<IReadOnlyList<ClinicalSession>> ListForClientAsync(PracticeId practiceId, ClientId clientId, CancellationToken ct);
+
+    /// <summary>Every session the member started, oldest first.</summary>
+    Task<IReadOnlyList<ClinicalSession>> ListForClinicianAsync(PracticeId practiceId, UserId clinicianUserId, CancellationToken ct);
+
+    /// <summary>The practice's sessions started at or after <paramref name="since"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ClinicalSession>> ListStartedSinceAsync(PracticeId practiceId, DateTimeOffset since, int limit, CancellationToken ct);
+
+    /// <summary>Replaces the session if its version is current; returns it with the new version.</summary>
+    /// <exception cref="RecordNotFoundException">No such session in this practice.</exception>
+    /// <exception cref="ConcurrencyConflictException">Someone else changed it first.</exception>
+    Task<ClinicalSession> UpdateAsync(PracticeId practiceId, ClinicalSession session, CancellationToken ct);
 }

@@ -11,6 +11,7 @@ using Plexura.Core.Security;
 using Plexura.Core.Sessions;
 using Plexura.Core.Transcription;
 using Plexura.Core.Users;
+using Plexura.Infrastructure.Audio;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Security.DataProtection;
 
@@ -147,7 +148,11 @@ internal static class Collections
         (c, v) => c with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(ClientConsent.ClientId)), Unique: false)]);
 
-    /// <summary>Clinical sessions (recorded therapy sessions), listed per client.</summary>
+    /// <summary>A clinician's own sessions (the recorder finds an unfinished one after a reload).</summary>
+    public static readonly IndexDefinition ClinicalSessionClinicianIndex =
+        new(DocumentFields.Of(nameof(ClinicalSession.ClinicianUserId)), Unique: false);
+
+    /// <summary>Clinical sessions (recorded therapy sessions), listed per client and per clinician.</summary>
     public static readonly CollectionDefinition<ClinicalSession> ClinicalSessions = new(
         "clinical_sessions",
         ClinicalSession.RecordType,
@@ -156,7 +161,29 @@ internal static class Collections
         s => s.PracticeId,
         s => s.Version,
         (s, v) => s with { Version = v },
-        [new IndexDefinition(DocumentFields.Of(nameof(ClinicalSession.ClientId)), Unique: false)]);
+        [new IndexDefinition(DocumentFields.Of(nameof(ClinicalSession.ClientId)), Unique: false), ClinicalSessionClinicianIndex]);
+
+    /// <summary>Per-session audio keys (wrapped by the practice key) with the index of the stored chunks; id = session id.</summary>
+    public static readonly CollectionDefinition<SessionAudioKey> SessionAudioKeys = new(
+        "session_audio_keys",
+        SessionAudioKey.RecordType,
+        IsPracticeOwned: true,
+        k => k.Id,
+        k => k.PracticeId,
+        k => k.Version,
+        (k, v) => k with { Version = v },
+        []);
+
+    /// <summary>Encrypted audio chunks; id = session id and zero-padded sequence, so a chunk is stored once.</summary>
+    public static readonly CollectionDefinition<SessionAudioChunk> SessionAudioChunks = new(
+        "session_audio_chunks",
+        SessionAudioChunk.RecordType,
+        IsPracticeOwned: true,
+        c => c.Id,
+        c => c.PracticeId,
+        c => c.Version,
+        (c, v) => c with { Version = v },
+        []);
 
     /// <summary>
     /// Client grants. The member-and-client key is unique within the practice (one answer per member and client);
@@ -250,6 +277,8 @@ internal static class Collections
         CollectionShape.Of(Jobs),
         CollectionShape.Of(TranscriptSegments),
         CollectionShape.Of(TranscriptSpeakers),
+        CollectionShape.Of(SessionAudioKeys),
+        CollectionShape.Of(SessionAudioChunks),
     ];
 }
 

@@ -83,6 +83,15 @@ internal static class SqliteMigrations
 
         // Step 17 was reserved for the job queue and stays unused; 18-19 are session audio.
         new(16, "durable job queue", (c, t) => CreateCollectionAsync(c, t, Collections.Jobs)),
+        new(18, "session audio keys and chunks", async (c, t) =>
+        {
+            await CreateCollectionAsync(c, t, Collections.SessionAudioKeys);
+            await CreateCollectionAsync(c, t, Collections.SessionAudioChunks);
+        }),
+
+        // Same reason for IF NOT EXISTS as step 5.
+        new(19, "clinical sessions by clinician", (c, t) =>
+            CreateIndexAsync(c, t, Collections.ClinicalSessions, Collections.ClinicalSessionClinicianIndex, ifNotExists: true)),
         new(20, "transcript segments", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSegments)),
         new(21, "transcript speaker names", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSpeakers)),
     ];
