@@ -41,6 +41,7 @@ using Plexura.Core.Invitations.InviteMember;
 using Plexura.Core.Invitations.ListInvitations;
 using Plexura.Core.Invitations.ResendInvitation;
 using Plexura.Core.Invitations.RevokeInvitation;
+using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
 using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
@@ -65,6 +66,7 @@ using Plexura.Core.Transcription.CorrectSegmentText;
 using Plexura.Core.Transcription.GetSegmentHistory;
 using Plexura.Core.Transcription.GetTranscript;
 using Plexura.Core.Transcription.NameSpeaker;
+using Plexura.Core.Transcription.TranscribeSegment;
 
 namespace Plexura.Core;
 
@@ -144,6 +146,9 @@ public static class DependencyInjection
         services.AddScoped<GetSegmentHistoryHandler>();
         services.AddScoped<SessionAccess>();
         services.AddScoped<SegmentScheduler>();
+        services.AddScoped<TranscriptCompletion>();
+        services.AddJobHandler<TranscribeSegmentJob>();
+        services.AddJobHandler<DeleteSessionAudioJob>();
         services.AddScoped<StoreAudioChunkHandler>();
         services.AddScoped<PauseRecordingHandler>();
         services.AddScoped<ResumeRecordingHandler>();

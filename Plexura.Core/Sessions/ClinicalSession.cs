@@ -64,6 +64,18 @@ public sealed record ClinicalSession(
     /// <summary>The first sample not yet in a segment: every sample before it belongs to exactly one queued segment.</summary>
     public long SegmentedSamples { get; init; }
 
+    /// <summary>
+    /// Why transcription stopped, as a fixed code the session page explains (<c>consent-revoked</c>,
+    /// <c>transcription-failed</c>); null while nothing went wrong. Never PHI.
+    /// </summary>
+    public string? FailureCode { get; init; }
+
+    /// <summary>When the session's raw audio is due for deletion (set when its transcript is complete); null before.</summary>
+    public DateTimeOffset? AudioKeptUntil { get; init; }
+
+    /// <summary>When the session's raw audio and its key were destroyed; null while the audio exists.</summary>
+    public DateTimeOffset? AudioDeletedAt { get; init; }
+
     /// <summary>Whether the recorder may still be capturing audio (recording or paused).</summary>
     public bool IsOpen => Status is ClinicalSessionStatus.Recording or ClinicalSessionStatus.Paused;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -305,66 +304,17 @@ public sealed class SessionsApiTests(SessionsApiTests.Factory factory) : IClassF
         return PcmWav.Write(samples);
     }
 
-    private async Task<(ClientId ClientId, string SessionId)> StartedSessionAsync(Practice practice)
-    {
-        var clientId = await PracticeArrange.CreateClientAsync(factory, practice);
-        foreach (var kind in new[] { "Recording", "AiProcessing" })
-        {
-            var consent = await SendAsync(HttpMethod.Post, $"/api/v1/clients/{clientId}/consents", practice.Owner.Token, new
-            {
-                kind,
-                method = "Written",
-                effectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1),
-            });
-            Assert.Equal(HttpStatusCode.Created, consent.StatusCode);
-        }
+    private Task<(ClientId ClientId, string SessionId)> StartedSessionAsync(Practice practice) => SessionArrange.StartedSessionAsync(factory, practice);
 
-        var started = await SendAsync(HttpMethod.Post, $"/api/v1/clients/{clientId}/sessions", practice.Owner.Token);
-        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
-        var body = await JsonAsync(started);
-        Assert.Equal("recording", body.GetProperty("status").GetString());
-        return (clientId, body.GetProperty("id").GetString()!);
-    }
+    private Task RevokeAiConsentAsync(Practice practice, ClientId clientId) => SessionArrange.RevokeAiConsentAsync(factory, practice, clientId);
 
-    private async Task RevokeAiConsentAsync(Practice practice, ClientId clientId)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var consents = await scope.ServiceProvider.GetRequiredService<Core.Consent.IClientConsentRepository>().ListForClientAsync(practice.PracticeId, clientId, CancellationToken.None);
-        var ai = consents.Single(c => c.Kind == Core.Consent.ConsentKind.AiProcessing);
-        var revoked = await SendAsync(HttpMethod.Post, $"/api/v1/clients/{clientId}/consents/{ai.Id}/revoke", practice.Owner.Token, new { reason = "Changed their mind" });
-        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-    }
+    private Task<HttpResponseMessage> PutChunkAsync(string token, string sessionId, int sequence, byte[] wav, string? contentType = "audio/wav") =>
+        SessionArrange.PutChunkAsync(factory, token, sessionId, sequence, wav, contentType);
 
-    private async Task<HttpResponseMessage> PutChunkAsync(string token, string sessionId, int sequence, byte[] wav, string? contentType = "audio/wav")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{Sessions}/{sessionId}/audio/{sequence}") { Content = new ByteArrayContent(wav) };
-        if (contentType is not null)
-        {
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body = null) =>
+        SessionArrange.SendAsync(factory, method, path, token, body);
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await factory.CreateClient().SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        var response = await factory.CreateClient().SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync<JsonElement>();
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response) => SessionArrange.JsonAsync(response);
 
     private async Task<IReadOnlyList<AuditEvent>> AuditAsync(PracticeId practiceId, AuditResult result) =>
         await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(practiceId, new AuditQuery(Result: result, Limit: 1000), CancellationToken.None);

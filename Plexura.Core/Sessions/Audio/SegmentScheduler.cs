@@ -15,7 +15,8 @@ namespace Plexura.Core.Sessions.Audio;
 /// segment and becomes transcribing (transcribed at once when nothing was recorded). A concurrent change of the session
 /// (a pause, another chunk) is met by reloading and planning again.</para>
 /// </remarks>
-public sealed class SegmentScheduler(ISessionAudioStore audio, IClinicalSessionRepository sessions, IJobQueue jobs)
+public sealed class SegmentScheduler(
+    ISessionAudioStore audio, IClinicalSessionRepository sessions, IJobQueue jobs, Transcription.TranscribeSegment.TranscriptCompletion completion)
 {
     /// <summary>The job kind that transcribes one segment.</summary>
     public const string JobKind = "transcribe-segment";
@@ -52,14 +53,25 @@ public sealed class SegmentScheduler(ISessionAudioStore audio, IClinicalSessionR
                 return session;
             }
 
+            ClinicalSession updated;
             try
             {
-                return await sessions.UpdateAsync(session.PracticeId, next, ct);
+                updated = await sessions.UpdateAsync(session.PracticeId, next, ct);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
                 session = await sessions.GetAsync(session.PracticeId, session.Id, ct) ?? throw new RecordNotFoundException(ClinicalSession.RecordType);
+                continue;
             }
+
+            // The last segment's job may have stored its text before the session moved on: finish it here then.
+            if (updated.Status == ClinicalSessionStatus.Transcribing && session.Status != ClinicalSessionStatus.Transcribing
+                && await completion.TryCompleteAsync(updated.PracticeId, updated.Id, ct))
+            {
+                return await sessions.GetAsync(updated.PracticeId, updated.Id, ct) ?? updated;
+            }
+
+            return updated;
         }
     }
 
