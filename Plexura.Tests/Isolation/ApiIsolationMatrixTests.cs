@@ -13,6 +13,8 @@ using Plexura.Core.Consent;
 using Plexura.Core.Invitations;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;
+using Plexura.Core.Sessions;
+using Plexura.Core.Sessions.Audio;
 using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Isolation;
@@ -33,6 +35,8 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
 {
     private const string Clients = ApiMatrixArrange.ClientsPath;
 
+    private const string Sessions = ApiMatrixArrange.SessionsPath;
+
     private static readonly IReadOnlyList<PracticeRole> Roles = Web.Practice.Roles;
 
     private static readonly PracticeRole[] Clinical = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician];
@@ -40,6 +44,9 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
     private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
 
     private static readonly PracticeRole[] OwnerOnly = [PracticeRole.Owner];
+
+    /// <summary>The owner's fresh session is someone else's to these roles: "not found" (audited) rather than refused.</summary>
+    private static readonly PracticeRole[] NotTheRecorder = [PracticeRole.Admin, PracticeRole.Clinician];
 
     private static readonly Regex RouteParameter = new(@"\{(?<name>\w+)(:[^}]*)?\}", RegexOptions.Compiled);
 
@@ -72,6 +79,18 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
             _ => new { view = true, edit = true, push = true, export = true }, [Aim.Foreign, Aim.ForeignClientOwnOther, Aim.OwnClientForeignOther]),
         new("RevokeClientAccess", "DELETE", $"{Clients}/{{id:guid}}/access/{{membershipId:guid}}", Managers, Fresh.ClientWithGrant,
             _ => null, [Aim.Foreign, Aim.ForeignClientOwnOther, Aim.OwnClientForeignOther]),
+        new("StartSession", "POST", $"{Clients}/{{clientId:guid}}/sessions/", Managers, Fresh.ConsentedClient, _ => null, [Aim.Foreign]),
+        new("ListClientSessions", "GET", $"{Clients}/{{clientId:guid}}/sessions/", Managers, Fresh.None, _ => null, [Aim.Foreign]),
+        new("ListUnfinishedSessions", "GET", $"{Sessions}/unfinished", Clinical, Fresh.None, _ => null, []),
+        new("ListMyDay", "GET", $"{Sessions}/my-day", Clinical, Fresh.None, _ => null, []),
+        new("GetSession", "GET", $"{Sessions}/{{sessionId:guid}}", Managers, Fresh.None, _ => null, [Aim.Foreign]),
+        new("PutSessionAudio", "PUT", $"{Sessions}/{{sessionId:guid}}/audio/{{sequence:int}}", OwnerOnly, Fresh.Session, _ => ApiMatrixArrange.Chunk(), [Aim.Foreign])
+        {
+            NotFound = NotTheRecorder,
+        },
+        new("PauseSession", "POST", $"{Sessions}/{{sessionId:guid}}/pause", OwnerOnly, Fresh.Session, _ => null, [Aim.Foreign]) { NotFound = NotTheRecorder },
+        new("ResumeSession", "POST", $"{Sessions}/{{sessionId:guid}}/resume", OwnerOnly, Fresh.PausedSession, _ => null, [Aim.Foreign]) { NotFound = NotTheRecorder },
+        new("StopSession", "POST", $"{Sessions}/{{sessionId:guid}}/stop", OwnerOnly, Fresh.Session, _ => new { chunkCount = 0 }, [Aim.Foreign]) { NotFound = NotTheRecorder },
         new("ChangeMemberRole", "PUT", "/api/v1/members/{membershipId:guid}/role", Managers, Fresh.Member, _ => new { role = "Compliance" }, [Aim.Foreign]),
         new("RemoveMember", "DELETE", "/api/v1/members/{membershipId:guid}", Managers, Fresh.Member, _ => null, [Aim.Foreign]),
         new("SetMemberScope", "PUT", "/api/v1/members/{membershipId:guid}/scope", Managers, Fresh.Member,
@@ -162,7 +181,8 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
             return;
         }
 
-        Assert.True(response.Status == HttpStatusCode.Forbidden, $"{apiCase.Key} as {role} should be 403 but answered {response}");
+        var expected = apiCase.NotFound.Contains(role) ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden;
+        Assert.True(response.Status == expected, $"{apiCase.Key} as {role} should be {(int)expected} but answered {response}");
         Assert.Equal("application/problem+json", response.MediaType);
         Assert.Equal(before, await SnapshotAsync(a.PracticeId, [], withAudit: false));
         Assert.True(await DeniedHeadAsync(a.PracticeId, actor) > deniedBefore, $"{apiCase.Key} as {role} was refused but no Denied audit event by the actor was written");
@@ -211,22 +231,34 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
                     await ApiMatrixArrange.GrantViewAsync(factory, practice, clientId, a.TaylorId);
                 }
 
-                return new Target(clientId, consentId, a.TaylorId, 0);
+                return new Target(clientId, consentId, a.TaylorId, 0, a.SessionId);
+            case Fresh.ConsentedClient:
+                return new Target(await ApiMatrixArrange.CreateConsentedClientAsync(factory, practice), a.ConsentId, a.TaylorId, 0, a.SessionId);
+            case Fresh.Session:
+            case Fresh.PausedSession:
+                var recorded = await ApiMatrixArrange.CreateConsentedClientAsync(factory, practice);
+                var sessionId = await ApiMatrixArrange.StartSessionAsync(factory, practice, recorded);
+                if (apiCase.Fresh == Fresh.PausedSession)
+                {
+                    await ApiMatrixArrange.PauseSessionAsync(factory, practice, sessionId);
+                }
+
+                return new Target(recorded, a.ConsentId, a.TaylorId, 0, sessionId);
             case Fresh.Member:
             case Fresh.MemberWithSecondFactor:
                 var member = await ApiMatrixArrange.AddClinicianAsync(factory, practice, apiCase.Fresh == Fresh.MemberWithSecondFactor);
-                return new Target(practice.ClientId, a.ConsentId, member, await VersionAsync(practice.PracticeId, practice.ClientId));
+                return new Target(practice.ClientId, a.ConsentId, member, await VersionAsync(practice.PracticeId, practice.ClientId), a.SessionId);
             default:
-                return new Target(practice.ClientId, a.ConsentId, a.TaylorId, await VersionAsync(practice.PracticeId, practice.ClientId));
+                return new Target(practice.ClientId, a.ConsentId, a.TaylorId, await VersionAsync(practice.PracticeId, practice.ClientId), a.SessionId);
         }
     }
 
     /// <summary>The victim's ids, or the victim's mixed with the caller's own (own client with the victim's consent or member, and the reverse).</summary>
     private async Task<Target> OtherTargetAsync(Aim aim, MatrixPractice victim, MatrixPractice home) => aim switch
     {
-        Aim.Foreign => new Target(victim.ClientId, victim.ConsentId, victim.TaylorId, await VersionAsync(victim.PracticeId, victim.ClientId)),
-        Aim.ForeignClientOwnOther => new Target(victim.ClientId, home.ConsentId, home.TaylorId, await VersionAsync(victim.PracticeId, victim.ClientId)),
-        Aim.OwnClientForeignOther => new Target(home.ClientId, victim.ConsentId, victim.TaylorId, await VersionAsync(home.PracticeId, home.ClientId)),
+        Aim.Foreign => new Target(victim.ClientId, victim.ConsentId, victim.TaylorId, await VersionAsync(victim.PracticeId, victim.ClientId), victim.SessionId),
+        Aim.ForeignClientOwnOther => new Target(victim.ClientId, home.ConsentId, home.TaylorId, await VersionAsync(victim.PracticeId, victim.ClientId), home.SessionId),
+        Aim.OwnClientForeignOther => new Target(home.ClientId, victim.ConsentId, victim.TaylorId, await VersionAsync(home.PracticeId, home.ClientId), victim.SessionId),
         _ => throw new ArgumentOutOfRangeException(nameof(aim)),
     };
 
@@ -234,14 +266,21 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
     {
         var path = RouteParameter.Replace(apiCase.Route, m => m.Groups["name"].Value switch
         {
-            "id" => target.Client.ToString(),
+            "id" or "clientId" => target.Client.ToString(),
+            "sessionId" => target.Session.ToString(),
+            "sequence" => "0",
             "consentId" => target.Consent.ToString(),
             "membershipId" => target.Member.ToString(),
             var other => throw new InvalidOperationException($"No id for route parameter {other}."),
         });
         using var request = new HttpRequestMessage(new HttpMethod(apiCase.Method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (apiCase.Body(target) is { } body)
+        if (apiCase.Body(target) is byte[] wav)
+        {
+            request.Content = new ByteArrayContent(wav);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        }
+        else if (apiCase.Body(target) is { } body)
         {
             request.Content = JsonContent.Create(body);
         }
@@ -275,6 +314,7 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
             practice.ClientName,
             practice.ConsentId.ToString(),
             practice.TaylorId.ToString(),
+            practice.SessionId.ToString(),
             .. (await ClientIdsAsync(practice.PracticeId)).Select(c => c.ToString()),
             .. members.Select(m => m.Id.ToString()),
             .. members.Select(m => m.UserId.ToString()),
@@ -284,7 +324,8 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
     }
 
     /// <summary>Everything stored for the practice, serialised: the practice, members, invitations, clients with their
-    /// consents and grants (and those filed under <paramref name="alsoClients"/>), and the audit chain's head when asked.</summary>
+    /// consents, grants and sessions with their stored audio (and those filed under <paramref name="alsoClients"/>), and the
+    /// audit chain's head when asked.</summary>
     private async Task<string> SnapshotAsync(PracticeId id, IReadOnlyList<ClientId> alsoClients, bool withAudit)
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -292,10 +333,18 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
         var clients = await services.GetRequiredService<IClientRepository>().ListAsync(id, null, includeArchived: true, 1000, Ct);
         var consents = new List<ClientConsent>();
         var grants = new List<ClientGrant>();
+        var sessions = new List<ClinicalSession>();
+        var audio = new List<AudioChunkStatus>();
         foreach (var clientId in clients.Select(c => c.Id).Concat(alsoClients).Distinct())
         {
             consents.AddRange(await services.GetRequiredService<IClientConsentRepository>().ListForClientAsync(id, clientId, Ct));
             grants.AddRange(await services.GetRequiredService<IClientGrantRepository>().ListForClientAsync(id, clientId, Ct));
+            var clientSessions = await services.GetRequiredService<IClinicalSessionRepository>().ListForClientAsync(id, clientId, Ct);
+            sessions.AddRange(clientSessions);
+            foreach (var session in clientSessions)
+            {
+                audio.Add(await services.GetRequiredService<ISessionAudioStore>().GetStatusAsync(id, session.Id, Ct));
+            }
         }
 
         var snapshot = new
@@ -306,6 +355,8 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
             Clients = clients,
             Consents = consents,
             Grants = grants,
+            Sessions = sessions,
+            Audio = audio,
             AuditHead = withAudit ? (await services.GetRequiredService<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault() : 0,
         };
         return JsonSerializer.Serialize(snapshot);
@@ -351,6 +402,15 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
         ClientWithGrant,
         Member,
         MemberWithSecondFactor,
+
+        /// <summary>A new client with recording and AI-processing consents.</summary>
+        ConsentedClient,
+
+        /// <summary>A session the owner just started with a new consented client.</summary>
+        Session,
+
+        /// <summary>Such a session, paused.</summary>
+        PausedSession,
     }
 
     /// <summary>One endpoint of the matrix.</summary>
@@ -365,10 +425,13 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
         string Name, string Method, string Route, PracticeRole[] Allowed, Fresh Fresh, Func<Target, object?> Body, Aim[] OtherPracticeAims)
     {
         public string Key => $"{Method} {Route}";
+
+        /// <summary>The roles answered 404 in their own practice (the record is another member's), rather than 403.</summary>
+        public PracticeRole[] NotFound { get; init; } = [];
     }
 
     /// <summary>The ids put in a request.</summary>
-    private sealed record Target(ClientId Client, ClientConsentId Consent, MembershipId Member, long Version);
+    private sealed record Target(ClientId Client, ClientConsentId Consent, MembershipId Member, long Version, ClinicalSessionId Session);
 
     private sealed record Answer(HttpStatusCode Status, string? MediaType, string Body)
     {

@@ -13,17 +13,19 @@ using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Invitations.AcceptInvitation;
 using Plexura.Core.Invitations.InviteMember;
 using Plexura.Core.Memberships;
+using Plexura.Core.Sessions.Audio;
 using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Isolation;
 
-/// <summary>One practice of the API matrix: the arranged practice, plus a client with a consent and a clinician granted view on it.</summary>
+/// <summary>One practice of the API matrix: the arranged practice, plus a client with consents, a clinician granted view on it, and a session the owner records with it.</summary>
 /// <param name="Practice">The practice with a signed-in member of every role and the owner's client.</param>
 /// <param name="ClientId">A second client of the owner, with a consent and a grant (the records another practice aims at).</param>
 /// <param name="ClientName">That client's name, looked for in other practices' response bodies.</param>
 /// <param name="ConsentId">A consent of that client.</param>
 /// <param name="TaylorId">A clinician who never acts in the matrix, granted view on that client.</param>
-public sealed record MatrixPractice(Practice Practice, ClientId ClientId, string ClientName, ClientConsentId ConsentId, MembershipId TaylorId)
+/// <param name="SessionId">A session the owner started with that client (still recording).</param>
+public sealed record MatrixPractice(Practice Practice, ClientId ClientId, string ClientName, ClientConsentId ConsentId, MembershipId TaylorId, ClinicalSessionId SessionId)
 {
     public PracticeId PracticeId => Practice.PracticeId;
 }
@@ -37,9 +39,12 @@ public static class ApiMatrixArrange
 {
     public const string ClientsPath = "/api/v1/clients";
 
+    public const string SessionsPath = "/api/v1/sessions";
+
     private static readonly Uri TokenUri = new("/api/v1/auth/token", UriKind.Relative);
 
-    /// <summary>The practice's extra client (named <paramref name="clientName"/>) with a consent, and a clinician granted view on it.</summary>
+    /// <summary>The practice's extra client (named <paramref name="clientName"/>) with recording and AI-processing consents, a
+    /// clinician granted view on it, and a session the owner started with it.</summary>
     public static async Task<MatrixPractice> ArrangeAsync(WebApplicationFactory<Program> factory, Practice practice, string clientName)
     {
         ArgumentNullException.ThrowIfNull(practice);
@@ -47,7 +52,9 @@ public static class ApiMatrixArrange
         var consentId = await RecordConsentAsync(factory, practice, clientId);
         var taylor = await AddClinicianAsync(factory, practice, withSecondFactor: false);
         await GrantViewAsync(factory, practice, clientId, taylor);
-        return new MatrixPractice(practice, clientId, clientName, consentId, taylor);
+        await RecordConsentAsync(factory, practice, clientId, "AiProcessing");
+        var sessionId = await StartSessionAsync(factory, practice, clientId);
+        return new MatrixPractice(practice, clientId, clientName, consentId, taylor, sessionId);
     }
 
     /// <summary>A new clinician of the practice (invited by the owner, accepted), optionally with a second factor; returns the membership.</summary>
@@ -75,17 +82,48 @@ public static class ApiMatrixArrange
         return accepted.MembershipId;
     }
 
-    /// <summary>Records a verbal recording consent on the client as the owner; returns its id.</summary>
-    public static async Task<ClientConsentId> RecordConsentAsync(WebApplicationFactory<Program> factory, Practice practice, ClientId clientId)
+    /// <summary>Records a verbal consent of the kind (recording unless named) on the client as the owner; returns its id.</summary>
+    public static async Task<ClientConsentId> RecordConsentAsync(WebApplicationFactory<Program> factory, Practice practice, ClientId clientId, string kind = "Recording")
     {
         ArgumentNullException.ThrowIfNull(practice);
         using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
         var response = await client.PostAsJsonAsync(
             new Uri($"{ClientsPath}/{clientId}/consents", UriKind.Relative),
-            new { kind = "Recording", method = "Verbal", effectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1) });
+            new { kind, method = "Verbal", effectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1) });
         await EnsureAsync(response, HttpStatusCode.Created, "Recording a consent");
         return ClientConsentId.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, null);
     }
+
+    /// <summary>A new client of the owner with recording and AI-processing consents, ready to record.</summary>
+    public static async Task<ClientId> CreateConsentedClientAsync(WebApplicationFactory<Program> factory, Practice practice)
+    {
+        var clientId = await PracticeArrange.CreateClientAsync(factory, practice, PracticeRole.Owner, "Morgan Fresh");
+        await RecordConsentAsync(factory, practice, clientId);
+        await RecordConsentAsync(factory, practice, clientId, "AiProcessing");
+        return clientId;
+    }
+
+    /// <summary>Starts recording a session with the client as the owner; returns its id.</summary>
+    public static async Task<ClinicalSessionId> StartSessionAsync(WebApplicationFactory<Program> factory, Practice practice, ClientId clientId)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        using var response = await client.PostAsync(new Uri($"{ClientsPath}/{clientId}/sessions/", UriKind.Relative), null);
+        await EnsureAsync(response, HttpStatusCode.Created, "Starting a session");
+        return ClinicalSessionId.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, null);
+    }
+
+    /// <summary>Pauses the owner's session as the owner.</summary>
+    public static async Task PauseSessionAsync(WebApplicationFactory<Program> factory, Practice practice, ClinicalSessionId sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        using var response = await client.PostAsync(new Uri($"{SessionsPath}/{sessionId}/pause", UriKind.Relative), null);
+        await EnsureAsync(response, HttpStatusCode.OK, "Pausing a session");
+    }
+
+    /// <summary>A valid audio chunk: a canonical WAV (16 kHz mono 16-bit) of a tenth of a second of silence.</summary>
+    public static byte[] Chunk() => PcmWav.Write(new short[PcmWav.SampleRate / 10]);
 
     /// <summary>Grants the member view on the client as the owner.</summary>
     public static async Task GrantViewAsync(WebApplicationFactory<Program> factory, Practice practice, ClientId clientId, MembershipId membershipId)

@@ -31,10 +31,16 @@ using Plexura.Core.Practices;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
+using Plexura.Core.Practices.SetAudioRetention;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
 using Plexura.Core.Practices.SetPracticeTimeZone;
 using Plexura.Core.Sessions;
+using Plexura.Core.Sessions.Audio;
+using Plexura.Core.Sessions.ChangeRecording;
+using Plexura.Core.Sessions.GetSession;
+using Plexura.Core.Sessions.ListSessions;
 using Plexura.Core.Sessions.StartRecording;
+using Plexura.Core.Sessions.StoreAudioChunk;
 using Plexura.Core.Transcription;
 using Plexura.Core.Transcription.CorrectSegmentText;
 using Plexura.Core.Transcription.GetSegmentHistory;
@@ -60,6 +66,9 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
     private static readonly PracticeRole[] Roles = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance];
 
     private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
+
+    /// <summary>A tenth of a second of silence: a valid chunk of samples.</summary>
+    private static readonly byte[] Samples = new byte[PcmWav.SampleRate / 10 * PcmWav.BytesPerSample];
 
     /// <summary>Use cases that act on no practice's records, or only on the caller's own account, with why.</summary>
     private static readonly Dictionary<string, string> AccountScoped = new(StringComparer.Ordinal)
@@ -112,6 +121,22 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<RevokeConsentHandler>(actor).HandleAsync(new RevokeConsentCommand(t.ClientId, t.ConsentId, "Client asked"), Client, Ct)),
         Act<StartRecordingHandler>(Managers, true, (m, actor, t) =>
             m.Acting<StartRecordingHandler>(actor).HandleAsync(new StartRecordingCommand(t.ClientId), Client, Ct)),
+        Act<GetSessionHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetSessionHandler>(actor).HandleAsync(new GetSessionCommand(t.SessionId), Client, Ct)),
+        Read<ListClientSessionsHandler>(Managers, async (m, actor, t) =>
+            (await m.Acting<ListClientSessionsHandler>(actor).HandleAsync(new ListClientSessionsCommand(t.ClientId), Client, Ct)).Select(s => s.Id.ToString())),
+        List<ListMyDayHandler>(Roles, async (m, actor, t) =>
+            (await m.Acting<ListMyDayHandler>(actor).HandleAsync(Client, Ct)).Select(s => s.Id.ToString())),
+        List<ListUnfinishedSessionsHandler>(Roles, async (m, actor, t) =>
+            (await m.Acting<ListUnfinishedSessionsHandler>(actor).HandleAsync(Ct)).Select(s => s.Id.ToString())),
+        Recorder<StoreAudioChunkHandler>((m, actor, t) =>
+            m.Acting<StoreAudioChunkHandler>(actor).HandleAsync(new StoreAudioChunkCommand(t.SessionId, 0, Samples), Client, Ct)),
+        Recorder<PauseRecordingHandler>((m, actor, t) =>
+            m.Acting<PauseRecordingHandler>(actor).HandleAsync(new PauseRecordingCommand(t.SessionId), Client, Ct)),
+        Recorder<ResumeRecordingHandler>((m, actor, t) =>
+            m.Acting<ResumeRecordingHandler>(actor).HandleAsync(new ResumeRecordingCommand(t.SessionId), Client, Ct)),
+        Recorder<StopRecordingHandler>((m, actor, t) =>
+            m.Acting<StopRecordingHandler>(actor).HandleAsync(new StopRecordingCommand(t.SessionId, 0), Client, Ct)),
         Act<GetTranscriptHandler>(Managers, true, (m, actor, t) =>
             m.Acting<GetTranscriptHandler>(actor).HandleAsync(new GetTranscriptCommand(t.SessionId), Client, Ct)),
         Act<GetSegmentHistoryHandler>(Managers, true, (m, actor, t) =>
@@ -150,6 +175,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
+        Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetAudioRetentionHandler>(actor).HandleAsync(new SetAudioRetentionCommand(AudioRetention.OneDay), Client, Ct)),
         Act<SetPracticeTimeZoneHandler>([PracticeRole.Owner], false, (m, actor, t) =>
             m.Acting<SetPracticeTimeZoneHandler>(actor).HandleAsync(new SetPracticeTimeZoneCommand("Europe/London"), Client, Ct)),
         Act<LeavePracticeHandler>([PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance], false, (m, actor, t) =>
@@ -209,7 +236,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             return;
         }
 
-        Assert.True(outcome.Error is AccessDeniedException, $"{name} as {role} should be refused, but {Describe(outcome)}");
+        var expected = useCase.NotFound.Contains(role) ? typeof(RecordNotFoundException) : typeof(AccessDeniedException);
+        Assert.True(outcome.Error?.GetType() == expected, $"{name} as {role} should be refused ({expected.Name}), but {Describe(outcome)}");
         Assert.Equal(before, await SnapshotAsync(home, withAudit: false));
         var denied = await Fixture.Get<IAuditStore>().QueryAsync(home.PracticeId, new AuditQuery(ActorUserId: actor.UserId, Result: AuditResult.Denied), Ct);
         Assert.NotEmpty(denied);
@@ -231,6 +259,22 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         Assert.Equal(victimBefore, await SnapshotAsync(victim, withAudit: true));
         var denied = await Fixture.Get<IAuditStore>().QueryAsync(home.PracticeId, new AuditQuery(ActorUserId: actor.UserId, Result: AuditResult.Denied), Ct);
         Assert.NotEmpty(denied);
+    }
+
+    [Fact]
+    public async Task SessionLists_ShowTheMembersOwnPracticesSessionsAndNeverAnotherPractices()
+    {
+        var other = await NewWorldAsync();
+        var home = await NewWorldAsync();
+        var owner = home.Members[PracticeRole.Owner];
+
+        var myDay = await Acting<ListMyDayHandler>(owner).HandleAsync(Client, Ct);
+        var unfinished = await Acting<ListUnfinishedSessionsHandler>(owner).HandleAsync(Ct);
+
+        Assert.Equal(home.SessionId, Assert.Single(myDay).Id);
+        Assert.Equal(home.SessionId, Assert.Single(unfinished).Id);
+        Assert.Empty(await Acting<ListUnfinishedSessionsHandler>(home.Members[PracticeRole.Admin]).HandleAsync(Ct));
+        Assert.DoesNotContain(other.SessionId, myDay.Concat(unfinished).Select(s => s.Id));
     }
 
     [Fact]
@@ -322,6 +366,7 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             Consents = await Fixture.Get<IClientConsentRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Sessions = await Fixture.Get<IClinicalSessionRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Transcript = await Fixture.Get<ITranscriptRepository>().ListSegmentsAsync(id, world.SessionId, Ct),
+            Audio = await Fixture.Get<ISessionAudioStore>().GetStatusAsync(id, world.SessionId, Ct),
             Speakers = await Fixture.Get<ITranscriptRepository>().GetSpeakersAsync(id, world.SessionId, Ct),
             Grants = await Fixture.Get<IClientGrantRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Invitations = await Fixture.Get<IInvitationRepository>().ListAsync(id, Ct),
@@ -342,7 +387,25 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
     private static UseCase List<THandler>(PracticeRole[] allowed, Func<UseCaseIsolationMatrixTests, Member, World, Task<IEnumerable<string>>> run) =>
         new(typeof(THandler).Name, allowed, false, async (m, actor, t) => [.. await run(m, actor, t)]);
 
-    private sealed record UseCase(string Name, PracticeRole[] Allowed, bool NamesARecord, Func<UseCaseIsolationMatrixTests, Member, World, Task<IReadOnlyList<string>?>> Run);
+    /// <summary>A use case that lists the records under one record (a client), returning their ids.</summary>
+    private static UseCase Read<THandler>(PracticeRole[] allowed, Func<UseCaseIsolationMatrixTests, Member, World, Task<IEnumerable<string>>> run) =>
+        new(typeof(THandler).Name, allowed, true, async (m, actor, t) => [.. await run(m, actor, t)]);
+
+    /// <summary>A recorder operation on the world's session, which the owner started: only they may act on it; for every
+    /// other member it is someone else's session, so "not found" (audited), whatever their role.</summary>
+    private static UseCase Recorder<THandler>(Func<UseCaseIsolationMatrixTests, Member, World, Task> run) =>
+        Act<THandler>([PracticeRole.Owner], true, run) with { NotFound = [PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance] };
+
+    /// <summary>One use case of the matrix.</summary>
+    /// <param name="Name">The handler's type name.</param>
+    /// <param name="Allowed">The roles that succeed on their own practice's records.</param>
+    /// <param name="NamesARecord">Whether it is aimed at a record, so it is also tried with another practice's.</param>
+    /// <param name="Run">Runs it as a member against a world; returns the ids it listed, or null.</param>
+    private sealed record UseCase(string Name, PracticeRole[] Allowed, bool NamesARecord, Func<UseCaseIsolationMatrixTests, Member, World, Task<IReadOnlyList<string>?>> Run)
+    {
+        /// <summary>The roles refused as "not found" in their own practice (the record is another member's), rather than denied.</summary>
+        public PracticeRole[] NotFound { get; init; } = [];
+    }
 
     private sealed record Outcome(IReadOnlyList<string>? Returned, Exception? Error);
 
