@@ -103,6 +103,9 @@ public sealed record Job(
     /// <summary>Back to pending, due at <paramref name="notBefore"/>, after a transient failure.</summary>
     public Job RetryAt(DateTimeOffset notBefore, string code) => Pending(notBefore, Attempts, code);
 
+    /// <summary>Not runnable yet (see <see cref="JobOutcome.Postpone"/>): due at <paramref name="notBefore"/>, and this run does not count as an attempt.</summary>
+    public Job PostponedTo(DateTimeOffset notBefore, string code) => Pending(notBefore, Math.Max(0, Attempts - 1), code);
+
     /// <summary>Handed back unfinished at shutdown: due now, and the interrupted run does not count as an attempt.</summary>
     public Job Released(DateTimeOffset now) => Pending(now, Math.Max(0, Attempts - 1), LastError);
 

@@ -117,6 +117,17 @@ public sealed record JobOutcome
         return new(JobOutcomeKind.RetryLater, retryAfter, code);
     }
 
+    /// <summary>
+    /// Not runnable yet for a reason an operator fixes (no API key configured): wait <paramref name="wait"/> and ask
+    /// again, without using up an attempt, so the job runs once the reason is gone however long that takes.
+    /// </summary>
+    public static JobOutcome Postpone(TimeSpan wait, string code)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(wait, TimeSpan.Zero);
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        return new(JobOutcomeKind.Postponed, wait, code);
+    }
+
     /// <summary>A permanent failure: the job is kept as failed with <paramref name="code"/> until someone retries it.</summary>
     public static JobOutcome Failed(string code)
     {
@@ -136,6 +147,9 @@ public enum JobOutcomeKind
 
     /// <summary>Permanent failure.</summary>
     Failed,
+
+    /// <summary>Not runnable yet; waits without using an attempt.</summary>
+    Postponed,
 }
 
 /// <summary>What a handler knows about the job it runs.</summary>

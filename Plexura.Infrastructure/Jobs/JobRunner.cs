@@ -363,6 +363,9 @@ internal sealed class JobRunner(
             case JobOutcomeKind.Done:
                 logger.LogDebug("Finished {Kind} job {JobId} on attempt {Attempt}", job.Kind, job.Id, job.Attempts);
                 return RecurringKinds.TryGetValue(job.Kind, out var every) ? job.Reset(now + every) with { LastError = null } : job.Completed(now);
+            case JobOutcomeKind.Postponed:
+                logger.LogInformation("{Kind} job {JobId} waits {Wait} ({Code})", job.Kind, job.Id, outcome.RetryAfter, outcome.Code);
+                return job.PostponedTo(now + outcome.RetryAfter!.Value, outcome.Code!);
             case JobOutcomeKind.Failed:
                 logger.LogError("Gave up on {Kind} job {JobId}: it failed for good on attempt {Attempt} ({Code})", job.Kind, job.Id, job.Attempts, outcome.Code);
                 return GiveUp(job, now, outcome.Code!);

@@ -17,8 +17,9 @@ namespace Plexura.Core.Transcription.TranscribeSegment;
 /// <para><b>Consent, every run.</b> The client's recording and AI-processing consents are read when the job runs, not
 /// when it was queued: after a revocation no audio goes to OpenAI, the session records why
 /// (<c>consent-revoked</c>), the refusal is audited, and the audio is kept (it has no transcript).</para>
-/// <para><b>Failures.</b> A transient failure (429 with its Retry-After, 5xx, timeout, no key configured yet) is retried
-/// by the job runner with backoff; a permanent one fails the session with <c>transcription-failed</c> and is audited,
+/// <para><b>Failures.</b> A transient failure (429 with its Retry-After, 5xx, timeout) is retried
+/// by the job runner with backoff; while no key is configured the job waits without using up its attempts, so
+/// sessions recorded meanwhile are transcribed once a key is set; a permanent one fails the session with <c>transcription-failed</c> and is audited,
 /// and the Retry action queues the job again. Nothing from the audio or the transcript is logged or audited.</para>
 /// </remarks>
 public sealed class TranscribeSegmentJob(
@@ -84,7 +85,7 @@ public sealed class TranscribeSegmentJob(
 
         if (!transcriber.IsConfigured)
         {
-            return JobOutcome.RetryLater(NotConfiguredRetry, TranscriptionFailedException.NotConfigured);
+            return JobOutcome.Postpone(NotConfiguredRetry, TranscriptionFailedException.NotConfigured);
         }
 
         TranscriptionResult result;

@@ -124,6 +124,22 @@ public sealed class JobRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decide_PostponedOnTheLastAttempt_WaitsWithoutUsingTheAttempt()
+    {
+        var job = await ClaimNewAsync();
+        job = await _host.Store.UpdateAsync(job.RetryAt(_time.GetUtcNow(), "e1"), Ct);
+        job = await _host.Store.UpdateAsync(job.Claim("r", _time.GetUtcNow(), Lease), Ct);
+        job = await _host.Store.UpdateAsync(job.RetryAt(_time.GetUtcNow(), "e2"), Ct);
+        job = await _host.Store.UpdateAsync(job.Claim("r", _time.GetUtcNow(), Lease), Ct);
+
+        var next = _host.Runner.Decide(job, JobOutcome.Postpone(TimeSpan.FromMinutes(5), "not-configured"), _time.GetUtcNow());
+
+        Assert.Equal(
+            (JobStatus.Pending, 2, "not-configured", _time.GetUtcNow().AddMinutes(5), (string?)null),
+            (next.Status, next.Attempts, next.LastError, next.NotBefore, next.LeaseOwner));
+    }
+
+    [Fact]
     public async Task Decide_PermanentFailureAndDone_FinishTheJob()
     {
         var claimed = await ClaimNewAsync();
