@@ -112,7 +112,7 @@ public sealed class RecorderModuleBrowserTests(RecorderFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task ConsentRevoked_MidRecording_StopsWithTheServersMessage()
+    public async Task ConsentRevoked_MidRecording_StopsWithTheServersMessageAndDeletesTheWaitingAudio()
     {
         var id = NewSessionId();
         var (context, page) = await fixture.OpenAsync();
@@ -124,8 +124,24 @@ public sealed class RecorderModuleBrowserTests(RecorderFixture fixture) : IClass
         session.ConsentRevoked = true;
         await WaitForStateAsync(page, "s.phase === 'refused'");
 
-        Assert.Equal(FakeIngestServer.RevokedDetail, await page.EvaluateAsync<string>("() => window.state.message"));
+        var message = await page.EvaluateAsync<string>("() => window.state.message");
+        Assert.StartsWith(FakeIngestServer.RevokedDetail, message, StringComparison.Ordinal);
+        Assert.Contains("deleted from this computer", message, StringComparison.Ordinal);
         Assert.Equal("error", await page.EvaluateAsync<string>("() => window.state.severity"));
+        Assert.Equal(0, await page.EvaluateAsync<int>(
+            """
+            id => new Promise((resolve, reject) => {
+              const open = indexedDB.open("plexura-recorder");
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const count = open.result.transaction("chunks").objectStore("chunks")
+                  .count(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
+                count.onsuccess = () => resolve(count.result);
+                count.onerror = () => reject(count.error);
+              };
+            })
+            """,
+            id));
         var stored = session.Chunks.Count;
         var puts = session.Puts;
         await page.EvaluateAsync("() => window.rec.start({})");

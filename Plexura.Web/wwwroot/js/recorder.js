@@ -119,6 +119,15 @@ async function forgetSession(sessionId) {
     await done(tx);
 }
 
+// Deletes every waiting chunk of the session and its record: used when the client's consent was revoked, so audio the
+// client no longer agrees to is not left on this computer.
+async function discardSession(sessionId) {
+    const tx = (await db()).transaction([chunkStore, sessionStore], "readwrite");
+    tx.objectStore(chunkStore).delete(range(sessionId));
+    tx.objectStore(sessionStore).delete(sessionId);
+    await done(tx);
+}
+
 async function firstChunk(sessionId) {
     const tx = (await db()).transaction(chunkStore, "readonly");
     const cursor = await request(tx.objectStore(chunkStore).openCursor(range(sessionId)));
@@ -319,7 +328,9 @@ class Uploader {
         const problem = await problemOf(response);
         if (response.status === 409 && isConsentRevoked(problem)) {
             this.halted = true;
-            await this.recorder.refused(problem.detail || "The client's consent was revoked: recording has stopped.");
+            await discardSession(this.sessionId);
+            await this.recorder.refused((problem.detail || "The client's consent was revoked: recording has stopped.")
+                + " The audio not yet sent was deleted from this computer.");
             return;
         }
         if (response.status === 409) {
