@@ -418,12 +418,17 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
                 {
                     "verbose_json" => new Dictionary<string, object?>
                     {
-                        ["task"] = "transcribe", ["language"] = "english", ["duration"] = seconds, ["text"] = "words",
+                        ["task"] = "transcribe",
+                        ["language"] = "english",
+                        ["duration"] = seconds,
+                        ["text"] = "words",
                         ["segments"] = new[] { new Dictionary<string, object?> { ["id"] = 0, ["seek"] = 0, ["start"] = 0.0, ["end"] = seconds, ["text"] = " words", ["tokens"] = Tokens, ["temperature"] = 0.0, ["avg_logprob"] = -0.2, ["compression_ratio"] = 1.0, ["no_speech_prob"] = 0.01 } },
                     },
                     "diarized_json" => new Dictionary<string, object?>
                     {
-                        ["task"] = "transcribe", ["duration"] = seconds, ["text"] = "words",
+                        ["task"] = "transcribe",
+                        ["duration"] = seconds,
+                        ["text"] = "words",
                         ["segments"] = new[] { new Dictionary<string, object?> { ["type"] = "transcript.text.segment", ["id"] = "seg_0", ["start"] = 0.0, ["end"] = seconds, ["text"] = "words", ["speaker"] = "A" } },
                     },
                     _ => new Dictionary<string, object?> { ["text"] = "words" },
