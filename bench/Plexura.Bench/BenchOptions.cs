@@ -10,6 +10,7 @@ internal enum Scenario
     SignInBurst,
     ClientSearch,
     Circuits,
+    Recorders,
     All,
 }
 
@@ -54,8 +55,24 @@ internal sealed record BenchOptions(
     /// <summary>circuits: idle Blazor circuits opened on /clients.</summary>
     public int Circuits { get; init; } = 50;
 
+    /// <summary>recorders: the concurrent recorder counts, one step each.</summary>
+    public IReadOnlyList<int> Recorders { get; init; } = [50, 100, 200, 400, 700, 1000];
+
+    /// <summary>recorders: seconds of each step.</summary>
+    public int StepSeconds { get; init; } = 30;
+
+    /// <summary>recorders: milliseconds between two chunks of one recorder.</summary>
+    public int IntervalMs { get; init; } = 5000;
+
+    /// <summary>recorders: minutes of the session whose stop-to-transcript time is measured.</summary>
+    public int SessionMinutes { get; init; } = 50;
+
+    /// <summary>recorders: how many such sessions are stopped.</summary>
+    public int StopRuns { get; init; } = 3;
+
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
-    public bool Runs(Scenario scenario) => Scenario == scenario || (Scenario == Scenario.All && scenario != Scenario.Circuits);
+    public bool Runs(Scenario scenario) =>
+        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders));
 
     public static BenchOptions Parse(string[] args)
     {
@@ -88,6 +105,11 @@ internal sealed record BenchOptions(
                 "--sign-in-per-minute" => options with { SignInPerMinute = Positive(name, text) },
                 "--clients" => options with { Clients = Positive(name, text) },
                 "--circuits" => options with { Circuits = Positive(name, text) },
+                "--recorders" => options with { Recorders = [.. text.Split(',').Select(r => Positive(name, r))] },
+                "--step-seconds" => options with { StepSeconds = Positive(name, text) },
+                "--interval-ms" => options with { IntervalMs = Positive(name, text) },
+                "--session-minutes" => options with { SessionMinutes = Positive(name, text) },
+                "--stop-runs" => options with { StopRuns = Positive(name, text) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
@@ -102,6 +124,7 @@ internal sealed record BenchOptions(
         "signin-burst" => Scenario.SignInBurst,
         "client-search" => Scenario.ClientSearch,
         "circuits" => Scenario.Circuits,
+        "recorders" => Scenario.Recorders,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -117,7 +140,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -134,5 +157,11 @@ internal sealed record BenchOptions(
         "client-search:\n" +
         "  --clients             clients seeded into the searched practice (default 10000)\n" +
         "circuits (needs Debian's chromium; not part of all):\n" +
-        "  --circuits            idle Blazor circuits opened on /clients (default 50)";
+        "  --circuits            idle Blazor circuits opened on /clients (default 50)\n" +
+        "recorders (not part of all):\n" +
+        "  --recorders           concurrent recorders of each step, comma-separated (default 50,100,200,400,700,1000)\n" +
+        "  --step-seconds        seconds of each step (default 30)\n" +
+        "  --interval-ms         time between two 5 s chunks of one recorder (default 5000)\n" +
+        "  --session-minutes     length of the session whose stop -> transcript time is measured (default 50)\n" +
+        "  --stop-runs           how many such sessions (default 3)";
 }

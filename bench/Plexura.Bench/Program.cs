@@ -75,6 +75,17 @@ internal static class BenchProgram
             Console.WriteLine();
         }
 
+        if (options.Runs(Scenario.Recorders))
+        {
+            Console.WriteLine("== recorders: concurrent recorders uploading 5 s chunks to the real endpoint over loopback ==");
+            var recorders = new RecorderLoadBenchmarks(options);
+            await recorders.RunIngestionAsync();
+            Console.WriteLine();
+            Console.WriteLine($"== recorders: POST stop -> transcribed for a {options.SessionMinutes}-minute session (instant OpenAI-compatible server) ==");
+            await recorders.RunStopToTranscriptAsync();
+            Console.WriteLine();
+        }
+
         return 0;
     }
 

@@ -69,6 +69,51 @@ public static class SegmentPlanner
         return FindLiveCut(samples) ?? (isFinal ? samples.Length : null);
     }
 
+    /// <summary>Where the pause a live run would cut at lies, from the samples after the target alone; null when none is there (yet).</summary>
+    /// <param name="fromTarget">The segment's samples from <see cref="TargetStartOffset"/> on (what was received so far, at most up to <see cref="DecisionSamples"/>).</param>
+    /// <returns>The cut (samples after the segment's start), the same one <see cref="FindCut"/> finds when a quiet window after the target exists.</returns>
+    /// <remarks>
+    /// Lets the scheduler, while a segment is undecided, read about 5 s of audio per chunk instead of everything since
+    /// the segment's start: the first quiet window at or after the target depends only on the samples from there on. A
+    /// null answer before <see cref="DecisionSamples"/> are in matches <see cref="FindCut"/>'s "not yet"; from there on
+    /// the quietest window between 30 s and 120 s is needed, so <see cref="Plan"/> must run over the whole segment.
+    /// </remarks>
+    public static int? FindQuietCutAfterTarget(ReadOnlySpan<short> fromTarget)
+    {
+        const int windows = (MaxSamples - TargetSamples) / HopSamples + 1;
+        var available = Math.Min(windows, ((fromTarget.Length - WindowSamples) / HopSamples) + 1);
+        if (available <= 0)
+        {
+            return null;
+        }
+
+        // The same exact integer energies as FindLiveCut: whole 10 ms blocks, summed per window.
+        const int blocksPerWindow = WindowSamples / HopSamples;
+        var running = 0L;
+        for (var b = 0; b < blocksPerWindow; b++)
+        {
+            running += Energy(fromTarget.Slice(b * HopSamples, HopSamples));
+        }
+
+        for (var k = 0; ; k++)
+        {
+            if (running <= SilenceMeanSquare * WindowSamples)
+            {
+                return TargetSamples + (k * HopSamples);
+            }
+
+            if (k + 1 >= available)
+            {
+                return null;
+            }
+
+            running += Energy(fromTarget.Slice((k + blocksPerWindow) * HopSamples, HopSamples)) - Energy(fromTarget.Slice(k * HopSamples, HopSamples));
+        }
+    }
+
+    /// <summary>Where, after a segment's start, the samples that <see cref="FindQuietCutAfterTarget"/> looks at begin.</summary>
+    public const int TargetStartOffset = TargetSamples - (WindowSamples / 2);
+
     private static int? FindLiveCut(ReadOnlySpan<short> samples)
     {
         // Window k covers [first + k * hop, first + k * hop + window); its middle runs from MinSamples to MaxSamples.

@@ -80,7 +80,19 @@ public sealed class SegmentScheduler(
         var complete = session.Status == ClinicalSessionStatus.Stopped && session.ChunkCount is { } count && status.NextSequence >= count;
         var pending = status.ContiguousSamples - session.SegmentedSamples;
         var next = session;
-        if (pending > 0 && (complete || pending >= SegmentPlanner.TargetSamples + (SegmentPlanner.WindowSamples / 2)))
+        if (!complete && pending >= SegmentPlanner.TargetSamples + (SegmentPlanner.WindowSamples / 2) && pending < SegmentPlanner.DecisionSamples)
+        {
+            // Undecided segment: only the samples after its target can end it now, so read those (about 5 s), not all of it.
+            var from = session.SegmentedSamples + SegmentPlanner.TargetStartOffset;
+            var tail = await audio.ReadSamplesAsync(session.PracticeId, session.Id, from, status.ContiguousSamples, ct);
+            if (SegmentPlanner.FindQuietCutAfterTarget(tail) is { } cut)
+            {
+                var segment = new SegmentSpan(session.Id, session.SegmentCount, session.SegmentedSamples, session.SegmentedSamples + cut);
+                await jobs.EnqueueAsync(new JobRequest(JobKind, session.PracticeId, Payload(segment), DedupeKey(session.Id, segment.Index)), ct);
+                next = next with { SegmentCount = session.SegmentCount + 1, SegmentedSamples = segment.EndSample };
+            }
+        }
+        else if (pending > 0 && (complete || pending >= SegmentPlanner.TargetSamples + (SegmentPlanner.WindowSamples / 2)))
         {
             var samples = await audio.ReadSamplesAsync(session.PracticeId, session.Id, session.SegmentedSamples, status.ContiguousSamples, ct);
             var segments = SegmentPlanner.Plan(session.Id, session.SegmentCount, session.SegmentedSamples, samples, complete);

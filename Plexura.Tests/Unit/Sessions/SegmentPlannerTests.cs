@@ -101,6 +101,26 @@ public sealed class SegmentPlannerTests
         Assert.Empty(SegmentPlanner.Plan(Session, 0, 0, [], isFinal: true));
     }
 
+    [Theory]
+    [InlineData(70.0, 0.5)]
+    [InlineData(60.0, 0.2)]
+    [InlineData(59.93, 0.11)]
+    [InlineData(119.9, 0.3)]
+    [InlineData(40.0, 0.4)]
+    [InlineData(-1.0, 0.0)]
+    public void FindQuietCutAfterTarget_FromTheTailAlone_AgreesWithTheWholeSegmentAtEveryLength(double pauseAt, double pauseLength)
+    {
+        var pcm = Speech(SegmentPlanner.DecisionSamples, pauseAt < 0 ? [] : [(pauseAt, pauseLength)]);
+
+        // Every length a live session passes through while the segment is undecided (5 s chunks and odd sizes).
+        for (var length = SegmentPlanner.TargetSamples + (SegmentPlanner.WindowSamples / 2); length < SegmentPlanner.DecisionSamples; length += 1_237)
+        {
+            var whole = SegmentPlanner.FindCut(pcm.AsSpan(0, length), isFinal: false);
+            var tail = SegmentPlanner.FindQuietCutAfterTarget(pcm.AsSpan(SegmentPlanner.TargetStartOffset, length - SegmentPlanner.TargetStartOffset));
+            Assert.Equal(whole, tail);
+        }
+    }
+
     private static void AssertCoversOnce(IReadOnlyList<SegmentSpan> segments, long length)
     {
         Assert.Equal(0, segments[0].StartSample);
