@@ -66,6 +66,7 @@ using Plexura.Core.Transcription.CorrectSegmentText;
 using Plexura.Core.Transcription.GetSegmentHistory;
 using Plexura.Core.Transcription.GetTranscript;
 using Plexura.Core.Transcription.NameSpeaker;
+using Plexura.Core.Transcription.RetryTranscription;
 using Plexura.Core.Transcription.TranscribeSegment;
 
 namespace Plexura.Core;
@@ -144,6 +145,7 @@ public static class DependencyInjection
         services.AddScoped<CorrectSegmentTextHandler>();
         services.AddScoped<NameSpeakerHandler>();
         services.AddScoped<GetSegmentHistoryHandler>();
+        services.AddScoped<RetryTranscriptionHandler>();
         services.AddScoped<SessionAccess>();
         services.AddScoped<SegmentScheduler>();
         services.AddScoped<TranscriptCompletion>();

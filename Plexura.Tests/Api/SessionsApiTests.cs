@@ -6,9 +6,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Jobs;
+using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.Audio;
 using Plexura.Core.Sessions.StartRecording;
 using Plexura.Core.Sessions.StoreAudioChunk;
+using Plexura.Core.Transcription.RetryTranscription;
 using Plexura.Tests.Fakes;
 using Plexura.Tests.Web;
 using Plexura.Web.Endpoints;
@@ -287,6 +289,32 @@ public sealed class SessionsApiTests(SessionsApiTests.Factory factory) : IClassF
         Assert.Equal(HttpStatusCode.Forbidden, start.StatusCode);
     }
 
+    [Fact]
+    public async Task Retry_FailedSession_IsTranscribingAgain_ConsentRevokedIs409_AnotherPracticeIs404()
+    {
+        var (a, b) = await factory.SharedPairAsync();
+        var (_, id) = await StartedSessionAsync(a);
+        await FailAsync(a, id, "transcription-failed");
+        var (revokedClient, revoked) = await StartedSessionAsync(a);
+        await RevokeAiConsentAsync(a, revokedClient);
+        await FailAsync(a, revoked, "consent-revoked");
+
+        var stranger = await SendAsync(HttpMethod.Post, $"{Sessions}/{id}/retry", b.Owner.Token);
+        var retried = await SendAsync(HttpMethod.Post, $"{Sessions}/{id}/retry", a.Owner.Token);
+        var again = await SendAsync(HttpMethod.Post, $"{Sessions}/{id}/retry", a.Owner.Token);
+        var refused = await SendAsync(HttpMethod.Post, $"{Sessions}/{revoked}/retry", a.Owner.Token);
+
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Equal((HttpStatusCode.OK, "transcribing"), (retried.StatusCode, (await JsonAsync(retried)).GetProperty("status").GetString()));
+        Assert.Equal((HttpStatusCode.OK, "transcribing"), (again.StatusCode, (await JsonAsync(again)).GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(RetryTranscriptionHandler.ConsentStillMissingMessage, (await JsonAsync(refused)).GetProperty("detail").GetString());
+        Assert.Equal("no-store", retried.Headers.CacheControl?.ToString());
+        Assert.Single(await AuditAsync(a.PracticeId, AuditResult.Success), e => e.TargetId == id && e.Details.GetValueOrDefault("change") == "transcription-retried");
+        Assert.Contains(await AuditAsync(b.PracticeId, AuditResult.Denied), e => e.TargetId == id);
+    }
+
     // ---- helpers ----
 
     /// <summary>A 5-second chunk: loud pseudo-speech, different for each <paramref name="sequence"/>, silent around <paramref name="pauseAt"/> seconds of the recording.</summary>
@@ -302,6 +330,18 @@ public sealed class SessionsApiTests(SessionsApiTests.Factory factory) : IClassF
         }
 
         return PcmWav.Write(samples);
+    }
+
+    /// <summary>Stops the session and marks it failed with <paramref name="code"/>, as the transcription job does.</summary>
+    private async Task FailAsync(Practice practice, string sessionId, string code)
+    {
+        var sessions = factory.Services.GetRequiredService<IClinicalSessionRepository>();
+        var id = ClinicalSessionId.Parse(sessionId, null);
+        var session = (await sessions.GetAsync(practice.PracticeId, id, CancellationToken.None))!;
+        await sessions.UpdateAsync(
+            practice.PracticeId,
+            session.MoveTo(ClinicalSessionStatus.Stopped).MoveTo(ClinicalSessionStatus.Failed) with { StoppedAt = DateTimeOffset.UtcNow, ChunkCount = 0, FailureCode = code },
+            CancellationToken.None);
     }
 
     private Task<(ClientId ClientId, string SessionId)> StartedSessionAsync(Practice practice) => SessionArrange.StartedSessionAsync(factory, practice);

@@ -75,6 +75,7 @@ public sealed class SessionPagesTests : ClientPagesTestBase
         cut.WaitForAssertion(() => Assert.Equal("The client revoked consent to AI processing.", cut.Find("#recorder-message").TextContent.Trim()));
         Assert.Empty(cut.FindAll("#recorder-start"));
         Assert.Empty(cut.FindAll("#recorder-stop"));
+        Assert.Equal($"/sessions/{cut.Instance.Id}", cut.Find("#recorder-open-session").GetAttribute("href"));
     }
 
     [Fact]

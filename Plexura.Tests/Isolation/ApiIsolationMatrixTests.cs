@@ -91,6 +91,7 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
         new("PauseSession", "POST", $"{Sessions}/{{sessionId:guid}}/pause", OwnerOnly, Fresh.Session, _ => null, [Aim.Foreign]) { NotFound = NotTheRecorder },
         new("ResumeSession", "POST", $"{Sessions}/{{sessionId:guid}}/resume", OwnerOnly, Fresh.PausedSession, _ => null, [Aim.Foreign]) { NotFound = NotTheRecorder },
         new("StopSession", "POST", $"{Sessions}/{{sessionId:guid}}/stop", OwnerOnly, Fresh.Session, _ => new { chunkCount = 0 }, [Aim.Foreign]) { NotFound = NotTheRecorder },
+        new("RetryTranscription", "POST", $"{Sessions}/{{sessionId:guid}}/retry", Managers, Fresh.Session, _ => null, [Aim.Foreign]),
         new("ChangeMemberRole", "PUT", "/api/v1/members/{membershipId:guid}/role", Managers, Fresh.Member, _ => new { role = "Compliance" }, [Aim.Foreign]),
         new("RemoveMember", "DELETE", "/api/v1/members/{membershipId:guid}", Managers, Fresh.Member, _ => null, [Aim.Foreign]),
         new("SetMemberScope", "PUT", "/api/v1/members/{membershipId:guid}/scope", Managers, Fresh.Member,

@@ -46,6 +46,7 @@ using Plexura.Core.Transcription.CorrectSegmentText;
 using Plexura.Core.Transcription.GetSegmentHistory;
 using Plexura.Core.Transcription.GetTranscript;
 using Plexura.Core.Transcription.NameSpeaker;
+using Plexura.Core.Transcription.RetryTranscription;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Unit.Practices;
 
@@ -145,6 +146,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<CorrectSegmentTextHandler>(actor).HandleAsync(new CorrectSegmentTextCommand(t.SessionId, 0, 0, "Corrected words.", 0), Client, Ct)),
         Act<NameSpeakerHandler>(Managers, true, (m, actor, t) =>
             m.Acting<NameSpeakerHandler>(actor).HandleAsync(new NameSpeakerCommand(t.SessionId, "A", SpeakerRole.Client), Client, Ct)),
+        Act<RetryTranscriptionHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RetryTranscriptionHandler>(actor).HandleAsync(new RetryTranscriptionCommand(t.SessionId), Client, Ct)),
         Act<ListClientAccessHandler>(Managers, true, (m, actor, t) =>
             m.Acting<ListClientAccessHandler>(actor).HandleAsync(new ListClientAccessCommand(t.ClientId), Client, Ct)),
         Act<GrantClientAccessHandler>(Managers, true, (m, actor, t) =>

@@ -8,6 +8,7 @@ using Plexura.Core.Sessions.GetSession;
 using Plexura.Core.Sessions.ListSessions;
 using Plexura.Core.Sessions.StartRecording;
 using Plexura.Core.Sessions.StoreAudioChunk;
+using Plexura.Core.Transcription.RetryTranscription;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
 
@@ -146,6 +147,10 @@ public static class SessionEndpoints
             .WithSummary("Stops the recording after chunkCount chunks; the session is stopped until they are all stored, then transcribing.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        sessions.MapPost("/{sessionId:guid}/retry", RetryAsync)
+            .WithName("RetryTranscription")
+            .WithSummary("Transcribes a failed session again; 409 says why when it cannot be retried yet (a withdrawn consent).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -247,6 +252,19 @@ public static class SessionEndpoints
         }
 
         return await ChangeAsync(() => handler.HandleAsync(new StopRecordingCommand(sessionId, count), client.Current, ct), audio, ct);
+    }
+
+    internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> RetryAsync(
+        ClinicalSessionId sessionId, RetryTranscriptionHandler handler, ISessionAudioStore audio, ClientContext client, CancellationToken ct)
+    {
+        try
+        {
+            return await ChangeAsync(() => handler.HandleAsync(new RetryTranscriptionCommand(sessionId), client.Current, ct), audio, ct);
+        }
+        catch (TranscriptionRetryRefusedException ex)
+        {
+            return TypedResults.Problem(title: "Cannot retry yet", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+        }
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> ChangeAsync(

@@ -5,6 +5,7 @@ using Plexura.Core.Common;
 using Plexura.Core.Identity;
 using Plexura.Core.Transcription.CorrectSegmentText;
 using Plexura.Core.Transcription.GetTranscript;
+using Plexura.Core.Users;
 
 namespace Plexura.Core.Transcription.GetSegmentHistory;
 
@@ -18,11 +19,19 @@ public sealed record GetSegmentHistoryCommand(ClinicalSessionId SessionId, int S
 /// <param name="EditedBy">Who made it; null for the machine's.</param>
 /// <param name="At">When it was stored.</param>
 /// <param name="Lines">Its text, on the session's timeline (speaker names as they are now).</param>
-public sealed record SegmentRevisionView(int Number, UserId? EditedBy, DateTimeOffset At, IReadOnlyList<TranscriptLine> Lines);
+public sealed record SegmentRevisionView(int Number, UserId? EditedBy, DateTimeOffset At, IReadOnlyList<TranscriptLine> Lines)
+{
+    /// <summary>The display name of <see cref="EditedBy"/> (or a placeholder when the account is gone); null for the machine's.</summary>
+    public string? EditedByName { get; init; }
+}
 
 /// <summary>Lists a segment's revisions, oldest first: authorized (View), decrypted, audited as one PHI view.</summary>
-public sealed class GetSegmentHistoryHandler(SessionTranscriptAccess access, ITranscriptRepository transcripts, TranscriptProtector protector, IAuditLog audit)
+public sealed class GetSegmentHistoryHandler(
+    SessionTranscriptAccess access, ITranscriptRepository transcripts, TranscriptProtector protector, IUserRepository users, IAuditLog audit)
 {
+    /// <summary>Named as the editor when the member's account no longer exists.</summary>
+    public const string FormerMemberName = "A former member";
+
     /// <summary>The revisions, oldest first.</summary>
     /// <exception cref="RecordNotFoundException">No such session or segment in the member's practice.</exception>
     /// <exception cref="AccessDeniedException">The member may not view the session's client.</exception>
@@ -43,7 +52,11 @@ public sealed class GetSegmentHistoryHandler(SessionTranscriptAccess access, ITr
         foreach (var revision in segment.Revisions)
         {
             var spans = await protector.RevealAsync(segment, revision, ct);
-            revisions.Add(new SegmentRevisionView(revision.Number, revision.EditedBy, revision.At, GetTranscriptHandler.Lines(segment, spans, names)));
+            var editor = revision.EditedBy is { } by ? (await users.GetAsync(by, ct))?.DisplayName ?? FormerMemberName : null;
+            revisions.Add(new SegmentRevisionView(revision.Number, revision.EditedBy, revision.At, GetTranscriptHandler.Lines(segment, spans, names))
+            {
+                EditedByName = editor,
+            });
         }
 
         await AccessAudit.RecordAsync(

@@ -5,9 +5,15 @@ using Plexura.Core.Identity;
 
 namespace Plexura.Core.Transcription.GetTranscript;
 
-/// <summary>Open a session's transcript.</summary>
+/// <summary>Open a session's transcript, or fetch what was added to a view already opened.</summary>
 /// <param name="SessionId">The clinical session.</param>
-public sealed record GetTranscriptCommand(ClinicalSessionId SessionId);
+/// <param name="FromIndex">Only segments at or after this index are returned (0: all).</param>
+/// <param name="ContinuingView">
+/// True when this call only adds the segments that arrived since to a transcript the same page view already opened
+/// (and audited) with a call where it was false: authorized the same way, but not audited again, so a page that
+/// polls a growing transcript writes one PHI-view event per view, not one per poll.
+/// </param>
+public sealed record GetTranscriptCommand(ClinicalSessionId SessionId, int FromIndex = 0, bool ContinuingView = false);
 
 /// <summary>One stretch of speech on the session's timeline.</summary>
 /// <param name="SpanIndex">Its position in the segment (what a correction names).</param>
@@ -47,9 +53,10 @@ public sealed record TranscriptView(
 /// <summary>Opens a session's transcript: authorized on the session's client (View), decrypted, audited as one PHI view.</summary>
 /// <remarks>
 /// Segment texts are joined in index order; span times (relative to their segment's audio) are moved onto the
-/// session's timeline; speaker labels carry the names the clinician gave them. Each call is one
-/// <see cref="AuditAction.PhiViewed"/> event, so a page showing a growing transcript should call it per opening and
-/// fetch new segments sparingly.
+/// session's timeline; speaker labels carry the names the clinician gave them. Each opening is one
+/// <see cref="AuditAction.PhiViewed"/> event; a page showing a growing transcript opens it once and then asks with
+/// <see cref="GetTranscriptCommand.ContinuingView"/> and <see cref="GetTranscriptCommand.FromIndex"/> for the segments
+/// that arrived since, which decrypts only those and is authorized afresh each time but not audited again.
 /// </remarks>
 public sealed class GetTranscriptHandler(SessionTranscriptAccess access, ITranscriptRepository transcripts, TranscriptProtector protector, IAuditLog audit)
 {
@@ -66,7 +73,7 @@ public sealed class GetTranscriptHandler(SessionTranscriptAccess access, ITransc
         var speakers = await transcripts.GetSpeakersAsync(practice, session.Id, ct);
         var names = speakers?.Current ?? new Dictionary<string, SpeakerRole>(StringComparer.Ordinal);
         var views = new List<TranscriptSegmentView>(segments.Count);
-        foreach (var segment in segments.OrderBy(s => s.Index))
+        foreach (var segment in segments.Where(s => s.Index >= command.FromIndex).OrderBy(s => s.Index))
         {
             var spans = await protector.RevealAsync(segment, segment.Current, ct);
             views.Add(new TranscriptSegmentView(
@@ -74,9 +81,13 @@ public sealed class GetTranscriptHandler(SessionTranscriptAccess access, ITransc
                 Lines(segment, spans, names)));
         }
 
-        await AccessAudit.RecordAsync(
-            audit, allowed.Actor, client, AuditAction.PhiViewed, AuditResult.Success, SessionTranscriptAccess.TranscriptTarget, session.Id.ToString(),
-            session.ClientId, ct, ("segments", views.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (!command.ContinuingView)
+        {
+            await AccessAudit.RecordAsync(
+                audit, allowed.Actor, client, AuditAction.PhiViewed, AuditResult.Success, SessionTranscriptAccess.TranscriptTarget, session.Id.ToString(),
+                session.ClientId, ct, ("segments", views.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return new TranscriptView(session.Id, session.ClientId, views, names, speakers?.Namings ?? [], allowed.Permissions);
     }
 
