@@ -12,6 +12,7 @@ using Plexura.Core.Transcription;
 using Plexura.Tests.Fakes;
 using Plexura.Tests.Support;
 using Plexura.Tests.Web;
+using Xunit.Abstractions;
 using AudioRetention = Plexura.Core.Practices.AudioRetention;
 
 namespace Plexura.Tests.Browser;
@@ -29,7 +30,7 @@ namespace Plexura.Tests.Browser;
 /// the test's clock. The practice keeps audio for seven days, so the stored chunks can still be read afterwards.
 /// </remarks>
 [Trait("Category", "Browser")]
-public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrowserTests.Fixture fixture)
+public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrowserTests.Fixture fixture, ITestOutputHelper output)
     : IClassFixture<RecordingToTranscriptBrowserTests.Fixture>
 {
     private const int SampleRate = 16000;
@@ -65,14 +66,16 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
         await page.ClickAsync("#client-start-session");
         await page.WaitForURLAsync(new Regex(@"/sessions/[^/]+/record$"));
         var sessionId = ClinicalSessionId.Parse(new Uri(page.Url).AbsolutePath.Split('/')[2], null);
+        await Assertions.Expect(page.Locator("#recorder-start")).ToBeEnabledAsync();
         await PageGate.CheckAsync(page);
 
         // First stretch, then a reload: what was cut at the reload waits in IndexedDB and is sent afterwards.
         var recorded = new RecordedTime();
         await recorded.RecordAsync(page, "#recorder-start", BeforeReload);
-        await page.ReloadAsync();
-        recorded.Pause();
+        await recorded.EndStretchAsync(page.ReloadAsync());
         await Assertions.Expect(page.Locator("#recorder-unfinished")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#recorder-start")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("#recorder-start")).ToHaveTextAsync("Continue recording");
         await PageGate.CheckAsync(page);
 
         // Second stretch with ten seconds offline in the middle, then stop.
@@ -83,7 +86,7 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
         await RecordedTime.ContinueAsync(AfterOffline);
         await page.ClickAsync("#recorder-stop");
         await Assertions.Expect(page.Locator("#recorder-stop-confirm")).ToBeVisibleAsync();
-        await recorded.StopAsync(page.ClickAsync("#recorder-stop-yes"));
+        await recorded.EndStretchAsync(page.ClickAsync("#recorder-stop-yes"));
         await Assertions.Expect(page.Locator("#recorder-phase")).ToHaveTextAsync("Session stopped.", new() { Timeout = (float)Patience.TotalMilliseconds });
         await Assertions.Expect(page.Locator("#recorder-upload")).ToContainTextAsync("All audio sent");
         await PageGate.CheckAsync(page);
@@ -107,6 +110,8 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
 
         // As long as the time spent recording.
         var seconds = stored.Length / 2.0 / SampleRate;
+        output.WriteLine(FormattableString.Invariant(
+            $"{seconds:F2} s stored in {chunkSamples.Count} chunks ({string.Join(", ", chunkSamples)} samples), {transcript.Count} segments; recorded {recorded.AtLeast.TotalSeconds:F2}-{recorded.AtMost.TotalSeconds:F2} s"));
         Assert.True(
             seconds >= recorded.AtLeast.TotalSeconds - 1.0 && seconds <= recorded.AtMost.TotalSeconds + 1.0,
             $"{seconds:F2} s stored; recorded between {recorded.AtLeast.TotalSeconds:F2} and {recorded.AtMost.TotalSeconds:F2} s; chunks (samples): {string.Join(", ", chunkSamples)}");
@@ -221,18 +226,11 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
         /// <summary>Lets the recording run on for <paramref name="stretch"/>.</summary>
         public static Task ContinueAsync(TimeSpan stretch) => stretch > TimeSpan.Zero ? Task.Delay(stretch) : Task.CompletedTask;
 
-        /// <summary>The stretch ended (the page was left).</summary>
-        public void Pause()
-        {
-            _atMost.Stop();
-            _atLeast.Stop();
-        }
-
-        /// <summary>Ends the stretch with <paramref name="stopClick"/>: at least until it is sent, at most until it returns.</summary>
-        public async Task StopAsync(Task stopClick)
+        /// <summary>Ends the stretch with <paramref name="action"/> (a reload, the stop click): at least until it is sent, at most until it is done.</summary>
+        public async Task EndStretchAsync(Task action)
         {
             _atLeast.Stop();
-            await stopClick;
+            await action;
             _atMost.Stop();
         }
     }
