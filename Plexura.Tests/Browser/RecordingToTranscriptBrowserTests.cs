@@ -80,9 +80,14 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
 
         // Second stretch with ten seconds offline in the middle, then stop.
         await recorded.RecordAsync(page, "#recorder-start", BeforeOffline);
+        var audio = fixture.Factory.Services.GetRequiredService<ISessionAudioStore>();
         await context.SetOfflineAsync(true);
+        var storedWhenOffline = (await audio.GetStatusAsync(practice.PracticeId, sessionId, CancellationToken.None)).StoredChunks;
         await RecordedTime.ContinueAsync(Offline);
+        var storedWhileOffline = (await audio.GetStatusAsync(practice.PracticeId, sessionId, CancellationToken.None)).StoredChunks;
         await context.SetOfflineAsync(false);
+        // Offline really cut the uploads off: at most one already on its way landed while two chunks were cut.
+        Assert.InRange(storedWhileOffline - storedWhenOffline, 0, 1);
         await RecordedTime.ContinueAsync(AfterOffline);
         await page.ClickAsync("#recorder-stop");
         await Assertions.Expect(page.Locator("#recorder-stop-confirm")).ToBeVisibleAsync();
