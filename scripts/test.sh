@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v fc-list >/dev/null 2>&1 || apt_packages+=(fontconfig)
+# Test audio: espeak-ng speaks it, ffmpeg and sox convert it (and the fake OpenAI server decodes uploads with ffmpeg).
+command -v espeak-ng >/dev/null 2>&1 || apt_packages+=(espeak-ng)
+command -v ffmpeg >/dev/null 2>&1 || apt_packages+=(ffmpeg)
+command -v sox >/dev/null 2>&1 || apt_packages+=(sox)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "Installing: ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

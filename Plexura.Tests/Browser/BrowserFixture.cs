@@ -17,7 +17,7 @@ public class BrowserFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Factory.UseKestrel(0);
         Factory.StartServer();
@@ -30,14 +30,14 @@ public class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath(),
             Headless = true,
-            Args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", .. ChromiumArguments()],
         });
     }
 
     /// <summary>A new page of <paramref name="context"/> whose visits <see cref="PageGate"/> tracks.</summary>
     public static async Task<IPage> NewPageAsync(IBrowserContext context) => PageGate.Track(await context.NewPageAsync());
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_browser is not null)
         {
@@ -47,6 +47,9 @@ public class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         await Factory.DisposeAsync();
     }
+
+    /// <summary>Command-line switches Chromium gets besides the usual ones (a fake microphone, for example).</summary>
+    protected virtual IEnumerable<string> ChromiumArguments() => [];
 
     /// <summary>The app under test; override to change its settings.</summary>
     protected virtual PlexuraWebFactory CreateFactory() => new();

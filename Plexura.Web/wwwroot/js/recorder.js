@@ -47,6 +47,8 @@ export function wav(samples) {
 // ---------------------------------------------------------------- IndexedDB
 
 let database = null;
+// The opened database once db() resolved, so a page being left can start a transaction without waiting.
+let openedDatabase = null;
 
 function request(r) {
     return new Promise((resolve, reject) => {
@@ -72,6 +74,9 @@ function db() {
         };
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
+    }).then(opened => {
+        openedDatabase = opened;
+        return opened;
     }).catch(error => {
         database = null;
         throw error;
@@ -409,6 +414,7 @@ export class SessionRecorder {
         this.controlId = 0;
         this.controls = new Map();
         this.writes = Promise.resolve();
+        this.pendingWrites = 0;
         this.wakeLock = null;
         this.lastTick = Date.now();
         this.onOnline = () => {
@@ -428,7 +434,7 @@ export class SessionRecorder {
                 event.returnValue = "";
             }
         };
-        this.onPageHide = () => this.cutChunk();
+        this.onPageHide = () => this.cutChunkBeforeLeaving();
         this.tick = setInterval(() => this.checkClock(), 1000);
         addEventListener("online", this.onOnline);
         addEventListener("offline", this.onOffline);
@@ -571,10 +577,39 @@ export class SessionRecorder {
         const sequence = this.nextSequence++;
         this.buffered = 0;
         this.update({ nextSequence: this.nextSequence, waiting: this.state.waiting + 1 });
+        this.pendingWrites++;
         this.writes = this.writes.then(() => storeChunk(this.sessionId, sequence, samples)).then(
             () => this.uploader.kick(),
-            () => this.update({ message: "The browser's storage is full or unavailable: keep this page open so the audio can still be sent.", severity: "warning" }));
+            () => this.update({ message: "The browser's storage is full or unavailable: keep this page open so the audio can still be sent.", severity: "warning" }))
+            .finally(() => this.pendingWrites--);
         return this.writes;
+    }
+
+    /** On leaving the page (reload, close): the buffered samples are stored in a transaction started and committed
+     *  before the handler returns, because asynchronous work queued after pagehide may never run and the last few
+     *  seconds would be lost. Falls back to cutChunk while an earlier write is still queued, so chunks stay in order. */
+    cutChunkBeforeLeaving() {
+        if (this.buffered === 0 || this.pendingWrites > 0 || !openedDatabase) {
+            this.cutChunk();
+            return;
+        }
+        const samples = this.buffer.slice(0, this.buffered);
+        const sequence = this.nextSequence++;
+        this.buffered = 0;
+        try {
+            const tx = openedDatabase.transaction([chunkStore, sessionStore], "readwrite");
+            tx.objectStore(chunkStore).put({ sessionId: this.sessionId, sequence, wav: wav(samples), samples: samples.length });
+            tx.objectStore(sessionStore).put({
+                sessionId: this.sessionId,
+                nextSequence: this.nextSequence,
+                recordedSamples: this.baseSamples + this.samples,
+                chunkCount: null,
+                updatedAt: Date.now(),
+            });
+            tx.commit?.();
+        } catch {
+            // The database closed under us: nothing more can be kept.
+        }
     }
 
     /** Takes every sample the worklet holds (after which capture is on or off as asked). */
