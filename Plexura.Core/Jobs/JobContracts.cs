@@ -158,4 +158,8 @@ public enum JobOutcomeKind
 /// <param name="PracticeId">The practice it works for, or null.</param>
 /// <param name="Payload">The ids it works on (JSON).</param>
 /// <param name="Attempt">This run's number, from 1.</param>
-public sealed record JobContext(JobId JobId, string Kind, PracticeId? PracticeId, string Payload, int Attempt);
+/// <param name="IsLastAttempt">
+/// Whether a transient failure of this run ends the job (the attempt limit is reached), so a handler can record the
+/// failure where people see it before the runner gives up.
+/// </param>
+public sealed record JobContext(JobId JobId, string Kind, PracticeId? PracticeId, string Payload, int Attempt, bool IsLastAttempt = false);

@@ -277,7 +277,8 @@ internal sealed class JobRunner(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var handler = scope.ServiceProvider.GetServices<IJobHandler>().First(h => h.Kind == claimed.Kind);
-                var context = new JobContext(claimed.Id, claimed.Kind, claimed.ForPracticeId, claimed.Payload, claimed.Attempts);
+                var context = new JobContext(
+                    claimed.Id, claimed.Kind, claimed.ForPracticeId, claimed.Payload, claimed.Attempts, claimed.Attempts >= options.Value.MaxAttempts);
                 outcome = await handler.RunAsync(context, handlerToken.Token);
             }
             catch (OperationCanceledException) when (lease.Lost || stoppingToken.IsCancellationRequested)

@@ -85,6 +85,26 @@ public sealed class TranscriptionPipelineTests(TranscriptionPipelineTests.Fixtur
     }
 
     [Fact]
+    public async Task TransientFailuresUntilTheLastAttempt_FailTheSessionWithARetryableReason()
+    {
+        var factory = fixture.Factory;
+        var (a, _) = await factory.SharedPairAsync();
+        var (_, id) = await SessionArrange.StartedSessionAsync(factory, a);
+        var chunks = Split(await TestAudio.SpeechWavAsync("A session the service keeps failing on."));
+        fixture.OpenAi.FailNext(Fixture.MaxAttempts, 503, "overloaded");
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SessionArrange.PutChunkAsync(factory, a.Owner.Token, id, i, chunks[i])).StatusCode);
+        }
+
+        await SessionArrange.SendAsync(factory, HttpMethod.Post, $"{SessionArrange.Sessions}/{id}/stop", a.Owner.Token, new { chunkCount = chunks.Count });
+        var session = await WaitForAsync(a.PracticeId, id, s => s.Status == ClinicalSessionStatus.Failed);
+
+        Assert.Equal("transcription-failed", session.FailureCode);
+        Assert.Null(session.AudioDeletedAt);
+    }
+
+    [Fact]
     public async Task ConsentRevokedBeforeTheJobRuns_NoAudioGoesToOpenAi_AndTheSessionSaysWhy()
     {
         var factory = fixture.Factory;
@@ -143,6 +163,9 @@ public sealed class TranscriptionPipelineTests(TranscriptionPipelineTests.Fixtur
     /// <summary>The app with a local OpenAI server and quick job retries.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
+        /// <summary>Attempts per job here: enough for the test that fails twice and then succeeds.</summary>
+        public const int MaxAttempts = 3;
+
         public FakeOpenAiServer OpenAi { get; private set; } = null!;
 
         public PracticeArrangeFactory Factory { get; } = new();
@@ -155,6 +178,7 @@ public sealed class TranscriptionPipelineTests(TranscriptionPipelineTests.Fixtur
             Factory.Settings["Plexura:Jobs:RetryBaseDelay"] = "00:00:00.050";
             Factory.Settings["Plexura:Jobs:RetryMaxDelay"] = "00:00:00.200";
             Factory.Settings["Plexura:Jobs:PollInterval"] = "00:00:00.200";
+            Factory.Settings["Plexura:Jobs:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         public async Task DisposeAsync()

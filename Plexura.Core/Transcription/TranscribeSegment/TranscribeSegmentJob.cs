@@ -56,7 +56,7 @@ public sealed class TranscribeSegmentJob(
 
         if (await transcripts.GetSegmentAsync(practiceId, segment.SessionId, segment.Index, ct) is null)
         {
-            var refusal = await TranscribeAsync(session, segment, ct);
+            var refusal = await TranscribeAsync(session, segment, context.IsLastAttempt, ct);
             if (refusal is not null)
             {
                 return refusal;
@@ -68,7 +68,7 @@ public sealed class TranscribeSegmentJob(
     }
 
     /// <summary>Sends the segment and stores its text; an outcome other than success, or null when stored.</summary>
-    private async Task<JobOutcome?> TranscribeAsync(ClinicalSession session, SegmentSpan segment, CancellationToken ct)
+    private async Task<JobOutcome?> TranscribeAsync(ClinicalSession session, SegmentSpan segment, bool isLastAttempt, CancellationToken ct)
     {
         var missing = ConsentRules.MissingForRecording(await consents.ListForClientAsync(session.PracticeId, session.ClientId, ct), time.GetUtcNow());
         if (missing.Count > 0)
@@ -96,6 +96,12 @@ public sealed class TranscribeSegmentJob(
         }
         catch (TranscriptionFailedException e) when (e.IsTransient)
         {
+            if (isLastAttempt)
+            {
+                // The runner gives up after this run: show the failure on the session, with its Retry action.
+                await FailAsync(session, "transcription-failed", ct, e.Code);
+            }
+
             return JobOutcome.RetryLater(e.RetryAfter, e.Code);
         }
         catch (TranscriptionFailedException e)
