@@ -70,16 +70,12 @@ internal sealed class CircuitMemoryBenchmarks(BenchOptions options)
                               $"RSS {(rssAfter - rssWarm) / 1024.0 / later:N0} KB per circuit");
         }
 
-        // Diagnostics: PLEXURA_BENCH_HOLD=<file> keeps the circuits open until that file exists, so a heap dump can be
-        // taken of this process (bench/README.md).
-        var hold = Environment.GetEnvironmentVariable("PLEXURA_BENCH_HOLD");
-        if (!string.IsNullOrEmpty(hold))
+        // Diagnostics: PLEXURA_BENCH_HOLD=1 keeps the circuits open until Enter is pressed, so a heap dump can be taken
+        // of this process (bench/README.md).
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PLEXURA_BENCH_HOLD")))
         {
-            Console.WriteLine($"HOLD pid {Environment.ProcessId}");
-            while (!File.Exists(hold))
-            {
-                await Task.Delay(500);
-            }
+            Console.WriteLine($"HOLD pid {Environment.ProcessId}: press Enter to close the circuits.");
+            await Console.In.ReadLineAsync();
         }
     }
 
