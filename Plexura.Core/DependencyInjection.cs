@@ -47,6 +47,7 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
@@ -171,6 +172,9 @@ public static class DependencyInjection
         services.AddScoped<RemoveMemberHandler>();
         services.AddScoped<LeavePracticeHandler>();
         services.AddScoped<TransferOwnershipHandler>();
+
+        // Notes. Practice templates replace the built-in-only catalog (TryAdd: a later registration wins).
+        services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
         return services;
     }
 }

@@ -61,3 +61,21 @@ public readonly record struct ClinicalSessionId(Guid Value) : ITypedId, IParsabl
         return ok;
     }
 }
+
+/// <summary>Identifies a clinical note (a progress note of a session, or a psychotherapy note).</summary>
+[JsonConverter(typeof(TypedIdJsonConverter<NoteId>))]
+public readonly record struct NoteId(Guid Value) : ITypedId, IParsable<NoteId>
+{
+    public static NoteId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString("D");
+
+    public static NoteId Parse(string s, IFormatProvider? provider = null) => new(Guid.Parse(s, provider));
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out NoteId result)
+    {
+        var ok = Guid.TryParse(s, provider, out var g);
+        result = new NoteId(g);
+        return ok;
+    }
+}
