@@ -150,6 +150,39 @@ public sealed class RecorderModuleBrowserTests(RecorderFixture fixture) : IClass
         Assert.Equal(puts, session.Puts);
     }
 
+    [Fact]
+    public async Task SecondTab_SameSession_IsRefusedWhileTheFirstRecords_AndContinuesTheSequenceOnceItClosed()
+    {
+        var id = NewSessionId();
+        var (context, first) = await fixture.OpenAsync();
+        await using var _ = context;
+        await StartAsync(first, id);
+
+        var second = await context.NewPageAsync();
+        await fixture.GotoTestPageAsync(second);
+        var phase = await second.EvaluateAsync<string>(
+            $"async id => {{ const r = window.openRecorder(id); await r.inspect(); return await r.start({RawMicrophone}); }}", id);
+        Assert.Equal("interrupted", phase);
+        Assert.Contains("another tab or window", await second.EvaluateAsync<string>("() => window.state.message"), StringComparison.Ordinal);
+
+        await WaitForStateAsync(first, "s.recordedSeconds >= 6");
+        await first.CloseAsync(new() { RunBeforeUnload = false });
+        // Chromium frees a closed page's locks a moment later (and its lock query stops listing them sooner): wait until it is free.
+        await second.WaitForFunctionAsync(
+            "id => navigator.locks.request(`plexura-recorder-${id}`, { ifAvailable: true }, l => !!l)", id, new() { Timeout = (float)Long.TotalMilliseconds, PollingInterval = 100 });
+        await second.BringToFrontAsync();
+        var restarted = await second.EvaluateAsync<string>($"() => window.rec.start({RawMicrophone}).then(p => p + ': ' + window.state.message)");
+        Assert.Equal("recording: null", restarted);
+        await WaitForStateAsync(second, "s.recordedSeconds >= 6");
+        await StopAsync(second);
+        await WaitForStateAsync(second, "s.phase === 'stopped'");
+
+        var session = fixture.Server.Session(id);
+        Assert.True(session.Chunks.Count >= 2, $"{session.Chunks.Count} chunks");
+        Assert.Equal(session.Chunks.Count, session.ChunkCount);
+        Assert.Equal(Enumerable.Range(0, session.Chunks.Count), session.Chunks.Keys.Order());
+    }
+
     private static string NewSessionId() => Guid.NewGuid().ToString();
 
     private static async Task StartAsync(IPage page, string id)

@@ -416,6 +416,7 @@ export class SessionRecorder {
         this.writes = Promise.resolve();
         this.pendingWrites = 0;
         this.wakeLock = null;
+        this.tabLock = null;
         this.lastTick = Date.now();
         this.onOnline = () => {
             this.update({ online: true });
@@ -495,6 +496,21 @@ export class SessionRecorder {
             return this.state.phase;
         }
         this.update({ phase: "starting", message: null });
+        if (!await this.holdTabLock()) {
+            this.tabWasBusy = true;
+            this.update({
+                phase: "interrupted",
+                message: "This session is being recorded in another tab or window. Record there, or close that tab and try again.",
+                severity: "error",
+            });
+            return this.state.phase;
+        }
+        if (this.tabWasBusy) {
+            // The other tab recorded meanwhile: continue after what it stored and sent.
+            this.tabWasBusy = false;
+            await this.inspect();
+            this.update({ phase: "starting" });
+        }
         let stream;
         try {
             if (!navigator.mediaDevices?.getUserMedia) {
@@ -659,6 +675,7 @@ export class SessionRecorder {
         await updateSession(this.sessionId, { chunkCount: this.nextSequence });
         this.update({ phase: "stopping", rms: 0, peak: 0, message: null });
         this.releaseWakeLock();
+        this.releaseTabLock();
         this.uploader.kick();
     }
 
@@ -685,6 +702,7 @@ export class SessionRecorder {
         this.buffered = 0;
         await this.releaseCapture();
         this.releaseWakeLock();
+        this.releaseTabLock();
         this.update({ phase: "refused", message, severity: "error", uploadProblem: null, rms: 0, peak: 0 });
     }
 
@@ -746,6 +764,28 @@ export class SessionRecorder {
         }
     }
 
+    /** One recorder per session across this browser's tabs (Web Locks): a second tab would send other audio under the same numbers. */
+    async holdTabLock() {
+        if (this.tabLock || !navigator.locks?.request) {
+            return true;
+        }
+        return await new Promise(resolve => {
+            navigator.locks.request(`plexura-recorder-${this.sessionId}`, { ifAvailable: true }, lock => {
+                if (!lock) {
+                    resolve(false);
+                    return undefined;
+                }
+                resolve(true);
+                return new Promise(release => { this.tabLock = release; });
+            }).catch(() => resolve(true));
+        });
+    }
+
+    releaseTabLock() {
+        this.tabLock?.();
+        this.tabLock = null;
+    }
+
     releaseWakeLock() {
         this.wakeLock?.release().catch(() => { });
         this.wakeLock = null;
@@ -782,6 +822,7 @@ export class SessionRecorder {
             await this.releaseCapture();
         }
         this.releaseWakeLock();
+        this.releaseTabLock();
         this.uploader.close();
         this.listener = () => { };
     }
