@@ -152,6 +152,7 @@ public static class DependencyInjection
         services.AddScoped<TranscriptCompletion>();
         services.AddJobHandler<TranscribeSegmentJob>();
         services.AddJobHandler<DeleteSessionAudioJob>();
+        services.AddRecurringJob<AudioRetentionSweepJob>(AudioRetentionSweepJob.Every);
         services.AddScoped<StoreAudioChunkHandler>();
         services.AddScoped<PauseRecordingHandler>();
         services.AddScoped<ResumeRecordingHandler>();

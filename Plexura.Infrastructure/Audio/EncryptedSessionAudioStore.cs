@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Plexura.Core.Common;
@@ -157,6 +158,14 @@ internal sealed class EncryptedSessionAudioStore(IDocumentStore store, PracticeK
         }
 
         return PcmWav.Write(await ReadSamplesAsync(practiceId, sessionId, segment.StartSample, segment.EndSample, ct));
+    }
+
+    public async IAsyncEnumerable<HeldAudio> ListHeldAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var key in _keys.ScanAllAsync(ct))
+        {
+            yield return new HeldAudio(key.PracticeId, key.SessionId);
+        }
     }
 
     public async Task DeleteAsync(PracticeId practiceId, ClinicalSessionId sessionId, CancellationToken ct)

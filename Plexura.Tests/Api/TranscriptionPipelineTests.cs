@@ -1,10 +1,16 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
+using Plexura.Core.Identity;
+using Plexura.Core.Jobs;
+using Plexura.Core.Practices;
+using Plexura.Core.Practices.SetAudioRetention;
 using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.Audio;
 using Plexura.Core.Transcription;
+using Plexura.Core.Transcription.TranscribeSegment;
 using Plexura.Tests.Fakes;
 using Plexura.Tests.Support;
 using Plexura.Tests.Web;
@@ -58,6 +64,48 @@ public sealed class TranscriptionPipelineTests(TranscriptionPipelineTests.Fixtur
         var audit = await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(a.PracticeId, new AuditQuery(Limit: 1000), CancellationToken.None);
         Assert.Single(audit, e => e.TargetId == id && e.TargetType == "session-audio" && e.Action == AuditAction.Deleted);
         Assert.Single(audit, e => e.TargetId == id && e.TargetType == "session-transcript" && e.Details.GetValueOrDefault("event") == "transcript-complete");
+    }
+
+    [Fact]
+    public async Task KeptAudio_IsDeletedByTheRecurringSweep_OnlyOnceItsRetentionEnded()
+    {
+        var factory = fixture.Factory;
+        var practice = await PracticeArrange.CreateAsync(factory);
+        await PracticeArrange.RunAsAsync(factory.Services, practice.Owner.Token, sp => sp.GetRequiredService<SetAudioRetentionHandler>()
+            .HandleAsync(new SetAudioRetentionCommand(AudioRetention.OneDay), ClientInfo.Unknown, CancellationToken.None));
+        var (_, id) = await SessionArrange.StartedSessionAsync(factory, practice);
+        var chunks = Split(await TestAudio.SpeechWavAsync("We planned two short walks before the next session."));
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SessionArrange.PutChunkAsync(factory, practice.Owner.Token, id, i, chunks[i])).StatusCode);
+        }
+
+        await SessionArrange.SendAsync(factory, HttpMethod.Post, $"{SessionArrange.Sessions}/{id}/stop", practice.Owner.Token, new { chunkCount = chunks.Count });
+        var kept = await WaitForAsync(practice.PracticeId, id, s => s.Status == ClinicalSessionStatus.Transcribed);
+        Assert.Null(kept.AudioDeletedAt);
+        var keptUntil = Assert.NotNull(kept.AudioKeptUntil);
+
+        async Task SweepAtAsync(DateTimeOffset now)
+        {
+            using var scope = factory.Services.CreateScope();
+            var sp = scope.ServiceProvider;
+            var sweep = new AudioRetentionSweepJob(
+                sp.GetRequiredService<ISessionAudioStore>(), sp.GetRequiredService<IClinicalSessionRepository>(), sp.GetRequiredService<TranscriptCompletion>(), new FakeTimeProvider(now));
+            Assert.Equal(JobOutcome.Done, await sweep.RunAsync(new JobContext(JobId.New(), AudioRetentionSweepJob.JobKind, null, "{}", 1), CancellationToken.None));
+        }
+
+        var audio = factory.Services.GetRequiredService<ISessionAudioStore>();
+        await SweepAtAsync(keptUntil.AddMinutes(-1));
+        Assert.NotEqual(0, (await audio.GetStatusAsync(practice.PracticeId, kept.Id, CancellationToken.None)).StoredChunks);
+        Assert.Null((await factory.Services.GetRequiredService<IClinicalSessionRepository>().GetAsync(practice.PracticeId, kept.Id, CancellationToken.None))!.AudioDeletedAt);
+
+        await SweepAtAsync(keptUntil.AddMinutes(1));
+        await SweepAtAsync(keptUntil.AddMinutes(2));
+        Assert.Equal(0, (await audio.GetStatusAsync(practice.PracticeId, kept.Id, CancellationToken.None)).StoredChunks);
+        var deleted = await factory.Services.GetRequiredService<IClinicalSessionRepository>().GetAsync(practice.PracticeId, kept.Id, CancellationToken.None);
+        Assert.NotNull(deleted!.AudioDeletedAt);
+        var audit = await factory.Services.GetRequiredService<IAuditStore>().QueryAsync(practice.PracticeId, new AuditQuery(Limit: 1000), CancellationToken.None);
+        Assert.Single(audit, e => e.TargetId == id && e.TargetType == "session-audio" && e.Action == AuditAction.Deleted);
     }
 
     [Fact]

@@ -80,7 +80,15 @@ public interface ISessionAudioStore
 
     /// <summary>Erases the session's audio: the key first (after which nothing is readable), then the chunks. Idempotent.</summary>
     Task DeleteAsync(PracticeId practiceId, ClinicalSessionId sessionId, CancellationToken ct);
+
+    /// <summary>Every session of every practice whose audio key still exists (for the retention sweep; reads no audio).</summary>
+    IAsyncEnumerable<HeldAudio> ListHeldAsync(CancellationToken ct);
 }
+
+/// <summary>A session whose audio is still stored.</summary>
+/// <param name="PracticeId">Its practice.</param>
+/// <param name="SessionId">The session.</param>
+public sealed record HeldAudio(PracticeId PracticeId, ClinicalSessionId SessionId);
 
 /// <summary>Audio that was asked for is not stored (or no longer readable). The message names no PHI.</summary>
 public sealed class AudioUnavailableException(string message) : Exception(message);

@@ -121,3 +121,41 @@ public sealed class DeleteSessionAudioJob(TranscriptCompletion completion) : IJo
         return JobOutcome.Done;
     }
 }
+
+/// <summary>
+/// The durable recurring retention sweep (kind <see cref="JobKind"/>): deletes the audio of every session whose
+/// retention has ended, whichever practice it belongs to.
+/// </summary>
+/// <remarks>
+/// The per-session <see cref="DeleteSessionAudioJob"/> deletes on time; this sweep is what makes deletion certain when
+/// that job was lost, failed, or ran before a change of the clock. Audio whose transcript is not complete has no
+/// <see cref="ClinicalSession.AudioKeptUntil"/> and is never touched here: audio is kept until its transcript exists.
+/// Only ids are read; deletion is idempotent and audited once (<see cref="TranscriptCompletion.DeleteAudioAsync"/>).
+/// </remarks>
+public sealed class AudioRetentionSweepJob(ISessionAudioStore audio, IClinicalSessionRepository sessions, TranscriptCompletion completion, TimeProvider time) : IJobHandler
+{
+    /// <summary>The job kind.</summary>
+    public const string JobKind = "audio-retention-sweep";
+
+    /// <summary>How often the sweep runs.</summary>
+    public static readonly TimeSpan Every = TimeSpan.FromMinutes(15);
+
+    /// <inheritdoc />
+    public string Kind => JobKind;
+
+    /// <inheritdoc />
+    public async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await foreach (var held in audio.ListHeldAsync(ct))
+        {
+            var session = await sessions.GetAsync(held.PracticeId, held.SessionId, ct);
+            if (session is { AudioDeletedAt: null, AudioKeptUntil: { } until } && until <= now)
+            {
+                await completion.DeleteAudioAsync(held.PracticeId, held.SessionId, ct);
+            }
+        }
+
+        return JobOutcome.Done;
+    }
+}
