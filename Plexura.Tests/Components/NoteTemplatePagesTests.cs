@@ -1,6 +1,6 @@
 using Bunit;
 using MudBlazor;
-using Plexura.Core.Common;
+using MudBlazor.Extensions;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.RecordConsent;
 using Plexura.Core.Identity;
@@ -102,7 +102,7 @@ public sealed class NoteTemplatePagesTests : ClientPagesTestBase
         var cut = Context.Render<DefaultTemplatePicker>();
         cut.WaitForElement("#default-template-select");
         var select = cut.FindComponent<MudSelect<string>>();
-        Assert.Equal("progress", select.Instance.Value);
+        Assert.Equal("progress", select.Instance.GetState(x => x.Value));
         Assert.Equal("Default note template", select.Instance.Label);
 
         await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync("girp"));
@@ -128,12 +128,12 @@ public sealed class NoteTemplatePagesTests : ClientPagesTestBase
         var cut = Context.Render<SessionPage>(p => p.Add(c => c.Id, sessionId.ToString()).Add(c => c.PollInterval, TimeSpan.Zero));
         cut.WaitForElement("#session-template");
         var select = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Note template");
-        Assert.Equal(string.Empty, select.Instance.Value);
+        Assert.Equal(string.Empty, select.Instance.GetState(x => x.Value));
 
         await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(template.Key));
 
         Assert.Equal(template.Key, (await Get<IClinicalSessionRepository>().GetAsync(practiceId, sessionId, Ct))!.TemplateKey);
-        cut.WaitForAssertion(() => Assert.Equal(template.Key, select.Instance.Value));
+        cut.WaitForAssertion(() => Assert.Equal(template.Key, select.Instance.GetState(x => x.Value)));
         Assert.Empty(cut.FindAll("#session-template-error"));
     }
 }
