@@ -1,4 +1,7 @@
+using Plexura.Core.Auditing;
 using Plexura.Core.Common;
+using Plexura.Core.Identity;
+using Plexura.Core.Practices.Access;
 using Plexura.Core.Sessions;
 
 namespace Plexura.Core.Notes.Templates;
@@ -53,6 +56,19 @@ internal static class TemplateLookup
 
         var stored = await templates.GetAsync(practiceId, id, ct);
         return stored is null ? null : new FoundTemplate(stored.ToTemplate(), stored.IsArchived);
+    }
+
+    /// <summary>
+    /// The template a member chose for new notes: a built-in or an active practice template. Archived is refused
+    /// (<see cref="TemplateRules.ArchivedMessage"/>); an unknown key, a malformed one or another practice's template is "not found",
+    /// audited as Denied by the gate like any other record of another practice.
+    /// </summary>
+    public static async Task<NoteTemplate> RequireActiveAsync(
+        PracticeAccessGate gate, INoteTemplateRepository templates, PracticeActor actor, string key, AuditAction attempted, ClientInfo client, CancellationToken ct)
+    {
+        var found = await FindAsync(templates, actor.PracticeId, key, ct)
+            ?? throw await gate.NotFoundAsync(actor, attempted, PracticeTemplate.RecordType, TemplateAudit.TargetIdOf(key), client, ct);
+        return found.IsArchived ? throw new ValidationFailedException(TemplateRules.ArchivedMessage) : found.Template;
     }
 
     /// <summary>The template with this key if it may start a new note (it exists and is not archived), or null.</summary>

@@ -54,6 +54,9 @@ public static class TemplateRules
     /// <summary>Shown when a section carries a key that is not a valid section key.</summary>
     public const string BadKeyMessage = "A section could not be matched. Reload the page and try again.";
 
+    /// <summary>Shown when an archived template is chosen for new notes.</summary>
+    public const string ArchivedMessage = "That template was archived and is no longer offered for new notes. Choose another one.";
+
     /// <summary>The checked name and sections, or <see cref="ValidationFailedException"/> with the first broken rule.</summary>
     /// <param name="name">The template's name.</param>
     /// <param name="sections">Its sections, in order.</param>

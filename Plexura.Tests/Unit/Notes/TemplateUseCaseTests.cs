@@ -34,14 +34,16 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [InlineData(PracticeRole.Admin)]
     public async Task Create_ByOwnerOrAdmin_StoresItAndAuditsIdsOnly(PracticeRole role)
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var member = role == PracticeRole.Owner ? owner : await AddMemberAsync(owner.PracticeId, role);
 
         var template = await As<CreateTemplateHandler>(member).HandleAsync(new CreateTemplateCommand("Brief follow-up", Sections), Client, Ct);
 
         Assert.StartsWith("t-", template.Key, StringComparison.Ordinal);
         Assert.Equal(["check-in", "work-done", "next-time"], template.Sections.Select(s => s.Key));
-        Assert.Equal(template, await Fixture.Get<INoteTemplateRepository>().GetAsync(owner.PracticeId, template.Id, Ct));
+        var stored = await Fixture.Get<INoteTemplateRepository>().GetAsync(owner.PracticeId, template.Id, Ct);
+        Assert.Equal((template.Name, member.UserId, 0L), (stored!.Name, stored.CreatedBy, stored.Version));
+        Assert.Equal(template.Sections, stored.Sections);
         var created = Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.Created), e => e.TargetType == PracticeTemplate.RecordType);
         Assert.Equal((AuditResult.Success, template.Key, member.UserId, "3"), (created.Result, created.TargetId, created.ActorUserId, created.Details["sections"]));
         Assert.DoesNotContain("Brief", string.Join(' ', created.Details.Values), StringComparison.Ordinal);
@@ -52,7 +54,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [InlineData(PracticeRole.Compliance)]
     public async Task Create_ByClinicianOrCompliance_IsDeniedAuditedAndStoresNothing(PracticeRole role)
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var member = await AddMemberAsync(owner.PracticeId, role);
 
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
@@ -67,7 +69,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task Create_AdminWithoutSecondFactor_IsDenied()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var admin = await AddMemberAsync(owner.PracticeId, PracticeRole.Admin, hasMfa: false);
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => As<CreateTemplateHandler>(admin).HandleAsync(new CreateTemplateCommand("Mine", Sections), Client, Ct));
@@ -76,7 +78,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task Create_FiveHundredSections_IsRefusedClearlyAuditedAsFailedAndStoresNothing()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var sections = Enumerable.Range(0, 500).Select(i => new TemplateSectionInput(null, $"Section {i}", "", false)).ToList();
 
         var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
@@ -91,7 +93,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task Update_CurrentVersion_KeepsSectionKeysAcrossRenameAndAudits()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var template = await CreateAsync(owner);
 
         var updated = await As<UpdateTemplateHandler>(owner).HandleAsync(
@@ -109,7 +111,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task Update_StaleVersion_ConflictsAndKeepsTheOtherEdit()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var template = await CreateAsync(owner);
         await As<UpdateTemplateHandler>(owner).HandleAsync(new UpdateTemplateCommand(template.Key, 0, "First tab", Sections), Client, Ct);
 
@@ -122,8 +124,8 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task UpdateAndArchive_AnotherPracticesTemplate_AreNotFoundAuditedAndChangeNothing()
     {
-        var mine = await NewPracticeAsync();
-        var theirs = await NewPracticeAsync();
+        var mine = await NewVerifiedPracticeAsync();
+        var theirs = await NewVerifiedPracticeAsync();
         var template = await CreateAsync(theirs);
 
         await Assert.ThrowsAsync<RecordNotFoundException>(() =>
@@ -145,7 +147,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task UpdateAndArchive_BuiltIn_AreRefused()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
 
         Assert.Equal(UpdateTemplateHandler.BuiltInMessage, (await Assert.ThrowsAsync<ValidationFailedException>(() =>
             As<UpdateTemplateHandler>(owner).HandleAsync(new UpdateTemplateCommand("soap", 0, "Mine", Sections), Client, Ct))).Message);
@@ -156,7 +158,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task Archive_HidesItFromNewNotesButKeepsItFindable_AndIsAuditedOnce()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var template = await CreateAsync(owner);
 
         var archived = await As<ArchiveTemplateHandler>(owner).HandleAsync(new ArchiveTemplateCommand(template.Key, 0), Client, Ct);
@@ -178,7 +180,7 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     [Fact]
     public async Task List_ByClinician_ShowsBuiltInsThenPracticeTemplatesAndTheirDefault()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var clinician = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician, hasMfa: false);
         var template = await CreateAsync(owner);
 
@@ -207,28 +209,32 @@ public sealed class TemplateUseCaseTests(SqliteStorageFixture fixture) : Practic
     }
 
     [Fact]
-    public async Task SetMyDefault_ArchivedOrOtherPracticesTemplate_IsRefused()
+    public async Task SetMyDefault_ArchivedIsRefused_OtherPracticesOrUnknownIsNotFoundAndAudited()
     {
-        var owner = await NewPracticeAsync();
-        var other = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
+        var other = await NewVerifiedPracticeAsync();
         var archived = await CreateAsync(owner);
         await As<ArchiveTemplateHandler>(owner).HandleAsync(new ArchiveTemplateCommand(archived.Key, 0), Client, Ct);
         var theirs = await CreateAsync(other);
 
-        foreach (var key in new[] { archived.Key, theirs.Key, "nonsense" })
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            As<SetMyDefaultTemplateHandler>(owner).HandleAsync(new SetMyDefaultTemplateCommand(archived.Key), Client, Ct));
+        Assert.Equal(TemplateRules.ArchivedMessage, error.Message);
+        foreach (var key in new[] { theirs.Key, "nonsense" })
         {
-            var error = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            await Assert.ThrowsAsync<RecordNotFoundException>(() =>
                 As<SetMyDefaultTemplateHandler>(owner).HandleAsync(new SetMyDefaultTemplateCommand(key), Client, Ct));
-            Assert.Equal(SetMyDefaultTemplateHandler.NotAvailableMessage, error.Message);
         }
 
+        var denied = (await AuditAsync(owner.PracticeId, AuditAction.SettingsChanged)).Where(e => e.Result == AuditResult.Denied).ToList();
+        Assert.Equal([theirs.Key, "invalid-key"], denied.Select(e => e.TargetId).Reverse());
         Assert.Null(await Fixture.Get<INotePreferenceRepository>().GetAsync(owner.PracticeId, owner.UserId, Ct));
     }
 
     [Fact]
     public async Task ForSession_ChoiceThenDefaultThenProgress_SkippingArchived()
     {
-        var owner = await NewPracticeAsync();
+        var owner = await NewVerifiedPracticeAsync();
         var chosen = await CreateAsync(owner);
         var catalog = Fixture.Get<INoteTemplateCatalog>();
         await As<SetMyDefaultTemplateHandler>(owner).HandleAsync(new SetMyDefaultTemplateCommand("soap"), Client, Ct);

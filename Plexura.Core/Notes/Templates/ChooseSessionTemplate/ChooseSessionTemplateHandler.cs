@@ -28,15 +28,16 @@ public sealed class ChooseSessionTemplateHandler(
     PracticeActorLoader loader,
     IClinicalSessionRepository sessions,
     ClientAccessGate clients,
+    PracticeAccessGate gate,
     INoteTemplateRepository templates,
     IAuditLog audit)
 {
     private const int MaxAttempts = 5;
 
     /// <summary>Stores the choice and returns the session with it.</summary>
-    /// <exception cref="RecordNotFoundException">No such session in the member's practice.</exception>
+    /// <exception cref="RecordNotFoundException">No such session, or no such template, in the member's practice.</exception>
     /// <exception cref="AccessDeniedException">The member may not edit the session's client.</exception>
-    /// <exception cref="ValidationFailedException">The template is not available.</exception>
+    /// <exception cref="ValidationFailedException">The template is archived.</exception>
     public async Task<ClinicalSession> HandleAsync(ChooseSessionTemplateCommand command, ClientInfo client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -58,8 +59,7 @@ public sealed class ChooseSessionTemplateHandler(
         {
             var found = await AccessAudit.RefusingInvalidInputAsync(
                 audit, actor, client, AuditAction.Updated, StartRecordingHandler.TargetType, session.Id.ToString(), session.ClientId,
-                async () => await TemplateLookup.FindActiveAsync(templates, actor.PracticeId, key, ct)
-                    ?? throw new ValidationFailedException(SetMyDefaultTemplate.SetMyDefaultTemplateHandler.NotAvailableMessage),
+                () => TemplateLookup.RequireActiveAsync(gate, templates, actor, key, AuditAction.Updated, client, ct),
                 ct);
             key = found.Key;
         }

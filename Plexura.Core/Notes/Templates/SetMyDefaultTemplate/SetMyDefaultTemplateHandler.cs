@@ -13,21 +13,19 @@ public sealed record SetMyDefaultTemplateCommand(string? TemplateKey);
 /// <summary>Stores a member's default template in <c>note_preferences</c> (one document per member and practice), audited.</summary>
 /// <remarks>
 /// Any member who may reach the practice's data sets their own default (the command carries no user: it is always the
-/// signed-in member). The key must name a built-in template or an active one of the practice; an archived, unknown or
-/// other practice's template is refused as "not available". The change is audited as a settings change of the
+/// signed-in member). The key must name a built-in template or an active one of the practice; an archived one is
+/// refused, an unknown or other practice's one is "not found" (audited Denied). The change is audited as a settings change of the
 /// member's note preferences with the old and new keys; choosing the current default again changes nothing.
 /// </remarks>
 public sealed class SetMyDefaultTemplateHandler(
     PracticeAccessGate gate, INoteTemplateRepository templates, INotePreferenceRepository preferences, IAuditLog audit)
 {
-    /// <summary>Shown when the key names no template that may start a note.</summary>
-    public const string NotAvailableMessage = "That template is not available. Choose another one.";
-
     private const int MaxAttempts = 5;
 
     /// <summary>Stores the default.</summary>
     /// <exception cref="AccessDeniedException">The member may not reach the practice's data.</exception>
-    /// <exception cref="ValidationFailedException">The template is not available.</exception>
+    /// <exception cref="RecordNotFoundException">No such template in the practice.</exception>
+    /// <exception cref="ValidationFailedException">The template is archived.</exception>
     public async Task HandleAsync(SetMyDefaultTemplateCommand command, ClientInfo client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -38,7 +36,7 @@ public sealed class SetMyDefaultTemplateHandler(
         {
             var found = await AccessAudit.RefusingInvalidInputAsync(
                 audit, actor, client, AuditAction.SettingsChanged, NotePreference.RecordType, actor.UserId.ToString(), null,
-                async () => await TemplateLookup.FindActiveAsync(templates, actor.PracticeId, key, ct) ?? throw new ValidationFailedException(NotAvailableMessage),
+                () => TemplateLookup.RequireActiveAsync(gate, templates, actor, key, AuditAction.SettingsChanged, client, ct),
                 ct);
             key = found.Key;
         }
