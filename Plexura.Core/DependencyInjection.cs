@@ -48,6 +48,12 @@ using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
 using Plexura.Core.Notes.Templates;
+using Plexura.Core.Notes.Templates.ArchiveTemplate;
+using Plexura.Core.Notes.Templates.ChooseSessionTemplate;
+using Plexura.Core.Notes.Templates.CreateTemplate;
+using Plexura.Core.Notes.Templates.ListTemplates;
+using Plexura.Core.Notes.Templates.SetMyDefaultTemplate;
+using Plexura.Core.Notes.Templates.UpdateTemplate;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
@@ -175,6 +181,13 @@ public static class DependencyInjection
         services.AddScoped<TransferOwnershipHandler>();
 
         // Notes. Practice templates replace the built-in-only catalog (TryAdd: a later registration wins).
+        services.TryAddSingleton<INoteTemplateCatalog, StoredTemplateCatalog>();
+        services.AddScoped<CreateTemplateHandler>();
+        services.AddScoped<UpdateTemplateHandler>();
+        services.AddScoped<ArchiveTemplateHandler>();
+        services.AddScoped<ListTemplatesHandler>();
+        services.AddScoped<SetMyDefaultTemplateHandler>();
+        services.AddScoped<ChooseSessionTemplateHandler>();
         services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
         return services;
     }

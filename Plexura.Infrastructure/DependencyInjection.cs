@@ -11,6 +11,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
 using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
+using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
@@ -77,6 +78,8 @@ public static class DependencyInjection
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
         services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
+        services.AddSingleton<INoteTemplateRepository, NoteTemplateRepository>();
+        services.AddSingleton<INotePreferenceRepository, NotePreferenceRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();

@@ -76,6 +76,12 @@ public sealed record ClinicalSession(
     /// <summary>When the session's raw audio and its key were destroyed; null while the audio exists.</summary>
     public DateTimeOffset? AudioDeletedAt { get; init; }
 
+    /// <summary>
+    /// The key of the note template chosen for this session, or null to use the clinician's default (see
+    /// <c>INoteTemplateCatalog.ForSessionAsync</c>). Sessions stored before templates existed read as null.
+    /// </summary>
+    public string? TemplateKey { get; init; }
+
     /// <summary>Whether the recorder may still be capturing audio (recording or paused).</summary>
     public bool IsOpen => Status is ClinicalSessionStatus.Recording or ClinicalSessionStatus.Paused;
 

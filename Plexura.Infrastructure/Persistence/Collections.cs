@@ -6,6 +6,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
 using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
+using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
@@ -256,6 +257,28 @@ internal static class Collections
         (s, v) => s with { Version = v },
         []);
 
+    /// <summary>Practices' own note templates (not PHI; never deleted, archived instead); listed per practice.</summary>
+    public static readonly CollectionDefinition<PracticeTemplate> NoteTemplates = new(
+        "note_templates",
+        PracticeTemplate.RecordType,
+        IsPracticeOwned: true,
+        t => t.Id.ToString(),
+        t => t.PracticeId,
+        t => t.Version,
+        (t, v) => t with { Version = v },
+        []);
+
+    /// <summary>Members' note preferences (their default template); id = practice and user, so one per member and practice.</summary>
+    public static readonly CollectionDefinition<NotePreference> NotePreferences = new(
+        "note_preferences",
+        NotePreference.RecordType,
+        IsPracticeOwned: true,
+        p => p.Id,
+        p => p.PracticeId,
+        p => p.Version,
+        (p, v) => p with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -279,6 +302,8 @@ internal static class Collections
         CollectionShape.Of(TranscriptSpeakers),
         CollectionShape.Of(SessionAudioKeys),
         CollectionShape.Of(SessionAudioChunks),
+        CollectionShape.Of(NoteTemplates),
+        CollectionShape.Of(NotePreferences),
     ];
 }
 

@@ -27,6 +27,13 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes.Templates;
+using Plexura.Core.Notes.Templates.ArchiveTemplate;
+using Plexura.Core.Notes.Templates.ChooseSessionTemplate;
+using Plexura.Core.Notes.Templates.CreateTemplate;
+using Plexura.Core.Notes.Templates.ListTemplates;
+using Plexura.Core.Notes.Templates.SetMyDefaultTemplate;
+using Plexura.Core.Notes.Templates.UpdateTemplate;
 using Plexura.Core.Practices;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
@@ -184,6 +191,18 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<SetPracticeTimeZoneHandler>(actor).HandleAsync(new SetPracticeTimeZoneCommand("Europe/London"), Client, Ct)),
         Act<LeavePracticeHandler>([PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance], false, (m, actor, t) =>
             m.Acting<LeavePracticeHandler>(actor).HandleAsync(new LeavePracticeCommand(), Client, Ct)),
+        Act<CreateTemplateHandler>(Managers, false, (m, actor, t) =>
+            m.Acting<CreateTemplateHandler>(actor).HandleAsync(new CreateTemplateCommand("Brief", [new(null, "Plan", "", true)]), Client, Ct)),
+        Act<UpdateTemplateHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<UpdateTemplateHandler>(actor).HandleAsync(new UpdateTemplateCommand(t.TemplateKey, 0, "Renamed", [new(null, "Plan", "", true)]), Client, Ct)),
+        Act<ArchiveTemplateHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ArchiveTemplateHandler>(actor).HandleAsync(new ArchiveTemplateCommand(t.TemplateKey, 0), Client, Ct)),
+        List<ListTemplatesHandler>(Roles, async (m, actor, t) =>
+            (await m.Acting<ListTemplatesHandler>(actor).HandleAsync(new ListTemplatesQuery(IncludeArchived: true), Client, Ct)).Templates.Select(c => c.Template.Key)),
+        Act<SetMyDefaultTemplateHandler>(Roles, true, (m, actor, t) =>
+            m.Acting<SetMyDefaultTemplateHandler>(actor).HandleAsync(new SetMyDefaultTemplateCommand(t.TemplateKey), Client, Ct)),
+        Act<ChooseSessionTemplateHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ChooseSessionTemplateHandler>(actor).HandleAsync(new ChooseSessionTemplateCommand(t.SessionId, "soap"), Client, Ct)),
     ];
 
     public static TheoryData<string, PracticeRole> OwnPracticeRows() => Rows();
@@ -350,8 +369,9 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             new TranscriptionResult([new TranscribedSpan(TimeSpan.Zero, TimeSpan.FromSeconds(5), "Machine words.", "A")], "gpt-4o-transcribe-diarize"), Ct);
         var client = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, clientId, Ct);
         var invitations = await Fixture.Get<IInvitationRepository>().ListAsync(owner.PracticeId, Ct);
+        var template = await Acting<CreateTemplateHandler>(owner).HandleAsync(new CreateTemplateCommand("Intake", [new(null, "Check-in", "", true)]), Client, Ct);
 
-        return new World(owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id, sessionId);
+        return new World(owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id, sessionId, template.Key);
     }
 
     private static string Describe(Outcome outcome) =>
@@ -373,6 +393,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             Speakers = await Fixture.Get<ITranscriptRepository>().GetSpeakersAsync(id, world.SessionId, Ct),
             Grants = await Fixture.Get<IClientGrantRepository>().ListForClientAsync(id, world.ClientId, Ct),
             Invitations = await Fixture.Get<IInvitationRepository>().ListAsync(id, Ct),
+            Templates = await Fixture.Get<INoteTemplateRepository>().ListAsync(id, Ct),
+            Preferences = await Task.WhenAll(world.Members.Values.Select(member => Fixture.Get<INotePreferenceRepository>().GetAsync(id, member.UserId, Ct))),
             AuditHead = !withAudit ? 0 : (await Fixture.Get<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault(),
         };
         return JsonSerializer.Serialize(snapshot);
@@ -421,10 +443,11 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         long ClientVersion,
         ClientConsentId ConsentId,
         InvitationId InvitationId,
-        ClinicalSessionId SessionId)
+        ClinicalSessionId SessionId,
+        string TemplateKey)
     {
         /// <summary>Every record id a list or search could leak.</summary>
         public IReadOnlyList<string> RecordIds =>
-            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
+            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), TemplateKey, .. Members.Values.Select(m => m.MembershipId.ToString())];
     }
 }

@@ -26,6 +26,9 @@ public static class PracticePolicy
     /// <summary>Shown to a clinician or compliance officer who tries to change a practice setting.</summary>
     public const string NotASettingsManagerMessage = "Only the practice's owners and admins can change its settings.";
 
+    /// <summary>Shown to a clinician or compliance officer who tries to change the practice's note templates.</summary>
+    public const string NotATemplateManagerMessage = "Only the practice's owners and admins can change its note templates.";
+
     /// <summary>Shown to anyone but an owner who tries to change the practice's own settings (its time zone).</summary>
     public const string NotAnOwnerMessage = "Only the practice's owners can change the practice settings.";
 
@@ -65,6 +68,11 @@ public static class PracticePolicy
     /// <remarks>Same bar as managing members: settings decide how the whole practice is protected.</remarks>
     public static PracticeDecision CanChangePracticeSettings(PracticeActor actor) =>
         RequireManager(actor, NotASettingsManagerMessage);
+
+    /// <summary>Whether the actor may create, change and archive the practice's note templates.</summary>
+    /// <remarks>Same bar as the practice's settings: a template shapes every note the practice's clinicians write.</remarks>
+    public static PracticeDecision CanManageNoteTemplates(PracticeActor actor) =>
+        RequireManager(actor, NotATemplateManagerMessage);
 
     /// <summary>Whether the actor may change the practice's own settings (its time zone; later its billing).</summary>
     /// <remarks>
