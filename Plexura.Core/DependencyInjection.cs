@@ -47,6 +47,7 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes.Drafting;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
@@ -175,6 +176,11 @@ public static class DependencyInjection
 
         // Notes. Practice templates replace the built-in-only catalog (TryAdd: a later registration wins).
         services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
+
+        // AI drafting: the job streams through the in-process feed; the notes feature's store replaces the empty one.
+        services.TryAddSingleton<INoteDraftingStore, NoNoteDraftingStore>();
+        services.TryAddSingleton<INoteDraftFeed, InProcessNoteDraftFeed>();
+        services.AddJobHandler<DraftNoteJob>();
         return services;
     }
 }
