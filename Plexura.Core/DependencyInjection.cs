@@ -47,6 +47,7 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes.Drafting;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Notes.Templates.ArchiveTemplate;
 using Plexura.Core.Notes.Templates.ChooseSessionTemplate;
@@ -189,6 +190,11 @@ public static class DependencyInjection
         services.AddScoped<SetMyDefaultTemplateHandler>();
         services.AddScoped<ChooseSessionTemplateHandler>();
         services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
+
+        // AI drafting: the job streams through the in-process feed; the notes feature's store replaces the empty one.
+        services.TryAddSingleton<INoteDraftingStore, NoNoteDraftingStore>();
+        services.TryAddSingleton<INoteDraftFeed, InProcessNoteDraftFeed>();
+        services.AddJobHandler<DraftNoteJob>();
         return services;
     }
 }

@@ -63,14 +63,18 @@ public sealed class OpenAiOptions
     [Required]
     public string TranscriptionModel { get; set; } = "gpt-4o-transcribe";
 
-    /// <summary>How long one transcription request may take before it counts as a (transient) timeout.</summary>
+    /// <summary>How long one transcription or drafting request may take before it counts as a (transient) timeout.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>True when an API key is set.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 
-    public string DraftingModel { get; set; } = "gpt-4o-mini";
+    /// <summary>
+    /// The chat model that drafts notes, with Structured Outputs (a strict JSON schema), for example
+    /// <c>gpt-4o-2024-08-06</c>. Empty turns drafting off while transcription stays on (notes are written by hand).
+    /// </summary>
+    public string? DraftingModel { get; set; } = "gpt-4o-2024-08-06";
 }
 
 /// <summary>Section <c>Plexura:Email</c> (filled by the identity issue).</summary>

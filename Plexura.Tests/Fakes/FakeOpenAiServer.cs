@@ -52,7 +52,8 @@ public sealed record FakeTranscriptionRequest(
 
 /// <summary>
 /// A local Kestrel server speaking OpenAI's <c>POST /v1/audio/transcriptions</c> wire format (multipart form in;
-/// <c>json</c>, <c>verbose_json</c>, <c>diarized_json</c> or <c>text</c> out), so the real SDK runs end to end.
+/// <c>json</c>, <c>verbose_json</c>, <c>diarized_json</c> or <c>text</c> out) and <c>POST /v1/chat/completions</c>
+/// (streamed as server-sent events, see the chat part), so the real SDK runs end to end.
 /// </summary>
 /// <remarks>
 /// Every upload is decoded with ffmpeg to 16 kHz mono PCM and measured (length, RMS level, hash): undecodable audio
@@ -60,7 +61,7 @@ public sealed record FakeTranscriptionRequest(
 /// request's metadata is logged in <see cref="Requests"/> for assertions. Failures can be scripted for the next
 /// requests: 429 with Retry-After, any status, or a hang until the client gives up.
 /// </remarks>
-public sealed class FakeOpenAiServer : IAsyncDisposable
+public sealed partial class FakeOpenAiServer : IAsyncDisposable
 {
     private static readonly HashSet<string> KnownFormats = new(["json", "text", "verbose_json", "diarized_json"], StringComparer.Ordinal);
 
@@ -94,6 +95,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapPost("/v1/audio/transcriptions", server.HandleAsync);
+        app.MapPost("/v1/chat/completions", server.HandleChatAsync);
         await app.StartAsync();
         server._app = app;
         server.Endpoint = new Uri(app.Urls.Single().TrimEnd('/') + "/v1");
