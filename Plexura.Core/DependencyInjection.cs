@@ -47,6 +47,7 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes.Evidence;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
@@ -175,6 +176,10 @@ public static class DependencyInjection
 
         // Notes. Practice templates replace the built-in-only catalog (TryAdd: a later registration wins).
         services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
+
+        // The app's own checks of a note: pure, stateless after construction (the phrase list is parsed once).
+        services.AddSingleton<IEvidenceVerifier, OverlapEvidenceVerifier>();
+        services.AddSingleton<IRiskScanner, PhraseListRiskScanner>();
         return services;
     }
 }
