@@ -288,12 +288,18 @@ internal static class TranscriptWords
 
     /// <summary>
     /// Whether <paramref name="tokens"/>[<paramref name="index"/>] is one of <paramref name="cues"/> and not a
-    /// pseudo-negation ("don't know", "not sure", "not only", "no one", "no matter").
+    /// pseudo-negation ("don't know", "not sure", "not only", "no one", "no matter", "why not").
     /// </summary>
     public static bool IsNegationCue(IReadOnlyList<WordToken> tokens, int index, FrozenSet<string> cues)
     {
         var token = tokens[index];
         if (!token.IsWord || !cues.Contains(token.Lower))
+        {
+            return false;
+        }
+
+        // "Why shouldn't I just …", "why not …": a rhetorical question, not a denial.
+        if (token.Lower == "not" && ((index >= 1 && tokens[index - 1].Lower == "why") || (index >= 2 && tokens[index - 2].Lower == "why")))
         {
             return false;
         }
