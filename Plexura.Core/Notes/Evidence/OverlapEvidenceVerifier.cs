@@ -13,7 +13,8 @@ namespace Plexura.Core.Notes.Evidence;
 /// punctuation dropped, contractions expanded, light stemming of plurals, -ing and -ed, spelled-out numbers as digits).
 /// The statement's content words are what is left after a small stopword list (articles, pronouns, auxiliaries,
 /// fillers, and note-speak such as "client", "reports", "states", "endorses", which the transcript never says).
-/// Every content word weighs 1, a number <see cref="NumberWeight"/> (a wrong number is a wrong claim). A word counts
+/// Every content word weighs 1, a number <see cref="NumberWeight"/>, and a number missing from the cited lines keeps the
+/// result below <see cref="SupportedThreshold"/> (a wrong number is a wrong claim). A word counts
 /// as found when it occurs in any cited line; a word that occurs only with the opposite negation ("client denies
 /// drinking" against "I drink every day") counts <see cref="NegationMismatchWeight"/> of its weight, and any such
 /// mismatch caps the result at <see cref="EvidenceStrength.Weak"/>. The score is found weight / total weight.
@@ -121,8 +122,9 @@ public sealed class OverlapEvidenceVerifier : IEvidenceVerifier
     /// <inheritdoc />
     /// <remarks>
     /// Single lines reaching <see cref="SupportedThreshold"/> come first, best first. When no single line does, up to
-    /// <see cref="MaxCombinedLines"/> lines at most <see cref="CombineDistance"/> apart are combined greedily (the
-    /// statement "poor sleep and more drinking since her mother died" over three consecutive lines).
+    /// <see cref="MaxCombinedLines"/> lines at most <see cref="CombineDistance"/> apart are combined greedily, each
+    /// adding the most missing words (the statement "trouble sleeping and drinking more since her mother died" over three
+    /// consecutive lines); the best combination is returned when it reaches the threshold.
     /// </remarks>
     public IReadOnlyList<PassageRef> FindSupport(string statement, IReadOnlyList<TranscriptPassage> transcript, int max)
     {
@@ -155,7 +157,7 @@ public sealed class OverlapEvidenceVerifier : IEvidenceVerifier
         {
             var chosen = new List<int> { seed };
             var mask = covered[seed];
-            while (chosen.Count < Math.Min(max, MaxCombinedLines) && Weight(claims, mask) / total < SupportedThreshold)
+            while (chosen.Count < Math.Min(max, MaxCombinedLines))
             {
                 var (pick, gain) = (-1, 0.0);
                 var from = Math.Max(0, chosen.Min() - CombineDistance);
@@ -208,6 +210,7 @@ public sealed class OverlapEvidenceVerifier : IEvidenceVerifier
     {
         double found = 0, total = 0;
         var mismatch = false;
+        var numberMissing = false;
         foreach (var claim in claims)
         {
             total += claim.Weight;
@@ -227,9 +230,15 @@ public sealed class OverlapEvidenceVerifier : IEvidenceVerifier
                 found += claim.Weight * NegationMismatchWeight;
                 mismatch = true;
             }
+            else
+            {
+                numberMissing |= claim.IsNumber;
+            }
         }
 
-        return (found / total, mismatch);
+        // A number the cited lines do not say is a wrong claim: never Supported.
+        var score = found / total;
+        return (numberMissing ? Math.Min(score, SupportedThreshold - 0.01) : score, mismatch);
     }
 
     /// <summary>Which claims one line covers (same negation only), as a bit mask of claim indexes, and its score.</summary>
@@ -306,7 +315,10 @@ public sealed class OverlapEvidenceVerifier : IEvidenceVerifier
     private static LineWords WordsOf(TranscriptPassage passage) =>
         Lines.GetValue(passage, p => new LineWords(TranscriptWords.Tokenize(p.Text)));
 
-    private readonly record struct Claim(string Key, double Weight, bool Negated);
+    private readonly record struct Claim(string Key, double Weight, bool Negated)
+    {
+        public bool IsNumber => Weight == NumberWeight;
+    }
 
     [Flags]
     private enum Seen : byte
