@@ -42,7 +42,7 @@ namespace Plexura.Core.Notes.Evidence;
 /// </para>
 /// <para>
 /// <b>Speed.</b> The list is parsed once per instance (registered as a singleton) into an index by first word; a line is
-/// tokenized once and only the phrases starting with each of its words are tried.
+/// tokenized once and only the phrases starting with each of its words (or, for a prefix, its first letter) are tried.
 /// </para>
 /// </remarks>
 public sealed class PhraseListRiskScanner : IRiskScanner
@@ -95,7 +95,7 @@ public sealed class PhraseListRiskScanner : IRiskScanner
 
     private readonly IReadOnlyList<RiskPhrase> _phrases;
     private readonly FrozenDictionary<string, int[]> _byFirstWord;
-    private readonly int[] _byPrefix;
+    private readonly FrozenDictionary<char, int[]> _byPrefixLetter;
 
     /// <summary>A scanner over the list embedded in Core.</summary>
     public PhraseListRiskScanner()
@@ -108,7 +108,7 @@ public sealed class PhraseListRiskScanner : IRiskScanner
     {
         _phrases = RiskPhraseList.Parse(list);
         var byFirst = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
-        var byPrefix = new List<int>();
+        var byPrefix = new Dictionary<char, HashSet<int>>();
         for (var p = 0; p < _phrases.Count; p++)
         {
             var first = _phrases[p].Elements[0];
@@ -122,14 +122,19 @@ public sealed class PhraseListRiskScanner : IRiskScanner
                 set.Add(p);
             }
 
-            if (first.Prefixes.Count > 0)
+            foreach (var prefix in first.Prefixes)
             {
-                byPrefix.Add(p);
+                if (!byPrefix.TryGetValue(prefix[0], out var set))
+                {
+                    byPrefix[prefix[0]] = set = [];
+                }
+
+                set.Add(p);
             }
         }
 
         _byFirstWord = byFirst.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Order().ToArray(), StringComparer.Ordinal);
-        _byPrefix = [.. byPrefix];
+        _byPrefixLetter = byPrefix.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Order().ToArray());
     }
 
     /// <summary>How many risk phrases the list holds (not counting the not-a-risk exclusions; a/b alternatives count once).</summary>
@@ -211,7 +216,7 @@ public sealed class PhraseListRiskScanner : IRiskScanner
                 TryAll(_byFirstWord.GetValueOrDefault(token.Lower), tokens, t, matches);
             }
 
-            TryAll(_byPrefix, tokens, t, matches);
+            TryAll(_byPrefixLetter.GetValueOrDefault(token.Lower[0]), tokens, t, matches);
         }
     }
 

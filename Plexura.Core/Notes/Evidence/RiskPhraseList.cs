@@ -7,7 +7,7 @@ namespace Plexura.Core.Notes.Evidence;
 /// <param name="Prefixes">Alternatives matched as a prefix of the lowercased word (<c>suicid*</c>), or empty.</param>
 /// <param name="Exact">Alternatives matched case-sensitively as written (<c>=SI</c>), or empty.</param>
 /// <param name="IsGap">Matches zero to <see cref="RiskPhraseList.MaxGap"/> words of the same clause (<c>~</c>).</param>
-internal sealed record PhraseElement(IReadOnlyList<string> Stems, IReadOnlyList<string> Prefixes, IReadOnlyList<string> Exact, bool IsGap)
+internal sealed record PhraseElement(string[] Stems, string[] Prefixes, string[] Exact, bool IsGap)
 {
     /// <summary>Whether <paramref name="token"/> is one of the alternatives.</summary>
     public bool Matches(in WordToken token)
@@ -17,25 +17,26 @@ internal sealed record PhraseElement(IReadOnlyList<string> Stems, IReadOnlyList<
             return false;
         }
 
-        foreach (var stem in Stems)
+        // Arrays and for loops: this runs for every word of a transcript against the phrases starting with it.
+        for (var i = 0; i < Stems.Length; i++)
         {
-            if (string.Equals(stem, token.Stem, StringComparison.Ordinal) || string.Equals(stem, token.Lower, StringComparison.Ordinal))
+            if (string.Equals(Stems[i], token.Stem, StringComparison.Ordinal) || string.Equals(Stems[i], token.Lower, StringComparison.Ordinal))
             {
                 return true;
             }
         }
 
-        foreach (var prefix in Prefixes)
+        for (var i = 0; i < Prefixes.Length; i++)
         {
-            if (token.Lower.StartsWith(prefix, StringComparison.Ordinal))
+            if (token.Lower.StartsWith(Prefixes[i], StringComparison.Ordinal))
             {
                 return true;
             }
         }
 
-        foreach (var exact in Exact)
+        for (var i = 0; i < Exact.Length; i++)
         {
-            if (string.Equals(exact, token.Raw, StringComparison.Ordinal))
+            if (string.Equals(Exact[i], token.Raw, StringComparison.Ordinal))
             {
                 return true;
             }
@@ -164,7 +165,7 @@ internal static class RiskPhraseList
                 }
             }
 
-            elements.Add(new PhraseElement(stems, prefixes, exact, IsGap: false));
+            elements.Add(new PhraseElement([.. stems], [.. prefixes], [.. exact], IsGap: false));
         }
 
         if (elements.Count == 0 || elements[^1].IsGap)
