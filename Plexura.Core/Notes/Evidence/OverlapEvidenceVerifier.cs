@@ -79,10 +79,17 @@ public sealed class OverlapEvidenceVerifier : IEvidenceVerifier
 
     private static readonly FrozenDictionary<string, string> Canonical = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["mom"] = "mother", ["mum"] = "mother", ["mommy"] = "mother", ["mama"] = "mother",
-        ["dad"] = "father", ["daddy"] = "father", ["papa"] = "father",
-        ["kid"] = "child", ["kiddo"] = "child",
-        ["alcohol"] = "drink", ["booze"] = "drink",
+        ["mom"] = "mother",
+        ["mum"] = "mother",
+        ["mommy"] = "mother",
+        ["mama"] = "mother",
+        ["dad"] = "father",
+        ["daddy"] = "father",
+        ["papa"] = "father",
+        ["kid"] = "child",
+        ["kiddo"] = "child",
+        ["alcohol"] = "drink",
+        ["booze"] = "drink",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // Lines are tokenized once per passage instance: a note's statements are verified against the same transcript.
