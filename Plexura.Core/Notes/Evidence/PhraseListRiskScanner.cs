@@ -20,7 +20,7 @@ namespace Plexura.Core.Notes.Evidence;
 ///    clause's subject before it is a third person ("he", "she", "they", "someone", "my brother", "her son", "a
 ///    friend") and the client is not its object ("he hit me" stays the client's), or the line's speaker is
 ///    "Other" (neither clinician nor client).
-/// 2. <b>Denied</b> when a negation cue ("no", "not", "never", "n't", "denies", "without", "nothing", "negative")
+/// 2. <b>Denied</b> when a negation cue ("no", "not", "never", "n't", "denies", "without", "negative"; not "nothing" or "nobody", usually the subject of another verb)
 ///    precedes it within <see cref="NegationWindow"/> words of the same clause (a termination word such as "but" ends
 ///    the clause; "don't know", "not sure", "not only" are not negations), or a post-negation ("SI: denied",
 ///    "suicidal ideation negative") follows within <see cref="PostNegationWindow"/> words.
