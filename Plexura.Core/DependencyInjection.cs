@@ -48,6 +48,7 @@ using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
 using Plexura.Core.Notes.Drafting;
+using Plexura.Core.Notes.Evidence;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Notes.Templates.ArchiveTemplate;
 using Plexura.Core.Notes.Templates.ChooseSessionTemplate;
@@ -195,6 +196,9 @@ public static class DependencyInjection
         services.TryAddSingleton<INoteDraftingStore, NoNoteDraftingStore>();
         services.TryAddSingleton<INoteDraftFeed, InProcessNoteDraftFeed>();
         services.AddJobHandler<DraftNoteJob>();
+        // The app's own checks of a note: pure, stateless after construction (the phrase list is parsed once).
+        services.AddSingleton<IEvidenceVerifier, OverlapEvidenceVerifier>();
+        services.AddSingleton<IRiskScanner, PhraseListRiskScanner>();
         return services;
     }
 }

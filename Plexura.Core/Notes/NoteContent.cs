@@ -60,7 +60,7 @@ public enum EvidenceStrength
     /// <summary>Cited passages exist but their overlap with the statement is below the threshold.</summary>
     Weak,
 
-    /// <summary>No citation, or none of the cited passages exists.</summary>
+    /// <summary>No citation, none of the cited passages exists, or the cited passages share almost no words with the statement.</summary>
     None,
 }
 

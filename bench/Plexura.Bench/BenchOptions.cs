@@ -11,6 +11,7 @@ internal enum Scenario
     ClientSearch,
     Circuits,
     Recorders,
+    RiskScan,
     All,
 }
 
@@ -70,6 +71,15 @@ internal sealed record BenchOptions(
     /// <summary>recorders: how many such sessions are stopped.</summary>
     public int StopRuns { get; init; } = 3;
 
+    /// <summary>risk-scan: lines of the synthetic transcript (one every 3 s: 1,800 is 90 minutes).</summary>
+    public int TranscriptLines { get; init; } = 1_800;
+
+    /// <summary>risk-scan: drafted statements whose evidence is checked.</summary>
+    public int Statements { get; init; } = 60;
+
+    /// <summary>risk-scan: timed runs of the scan and of the checks.</summary>
+    public int ScanRuns { get; init; } = 50;
+
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
     public bool Runs(Scenario scenario) =>
         Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders));
@@ -110,6 +120,9 @@ internal sealed record BenchOptions(
                 "--interval-ms" => options with { IntervalMs = Positive(name, text) },
                 "--session-minutes" => options with { SessionMinutes = Positive(name, text) },
                 "--stop-runs" => options with { StopRuns = Positive(name, text) },
+                "--transcript-lines" => options with { TranscriptLines = Positive(name, text) },
+                "--statements" => options with { Statements = Positive(name, text) },
+                "--scan-runs" => options with { ScanRuns = Positive(name, text) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
@@ -125,6 +138,7 @@ internal sealed record BenchOptions(
         "client-search" => Scenario.ClientSearch,
         "circuits" => Scenario.Circuits,
         "recorders" => Scenario.Recorders,
+        "risk-scan" => Scenario.RiskScan,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -140,7 +154,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -163,5 +177,9 @@ internal sealed record BenchOptions(
         "  --step-seconds        seconds of each step (default 30)\n" +
         "  --interval-ms         time between two 5 s chunks of one recorder (default 5000)\n" +
         "  --session-minutes     length of the session whose stop -> transcript time is measured (default 50)\n" +
-        "  --stop-runs           how many such sessions (default 3)";
+        "  --stop-runs           how many such sessions (default 3)\n" +
+        "risk-scan:\n" +
+        "  --transcript-lines    lines of the synthetic transcript, one every 3 s (default 1800: 90 minutes)\n" +
+        "  --statements          drafted statements whose citations are verified (default 60)\n" +
+        "  --scan-runs           timed runs (default 50)";
 }

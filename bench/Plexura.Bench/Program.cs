@@ -86,6 +86,13 @@ internal static class BenchProgram
             Console.WriteLine();
         }
 
+        if (options.Runs(Scenario.RiskScan))
+        {
+            Console.WriteLine("== risk-scan: the risk phrase scan and the evidence checks of a note on a 90-minute transcript ==");
+            new RiskScanBenchmarks(options).Run();
+            Console.WriteLine();
+        }
+
         return 0;
     }
 
