@@ -47,7 +47,15 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes;
+using Plexura.Core.Notes.Drafting;
+using Plexura.Core.Notes.EditNote;
+using Plexura.Core.Notes.GetNote;
+using Plexura.Core.Notes.Psychotherapy;
+using Plexura.Core.Notes.SignNote;
+using Plexura.Core.Notes.StartNote;
 using Plexura.Core.Notes.Templates;
+using Plexura.Core.Notes.Versions;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
@@ -175,6 +183,32 @@ public static class DependencyInjection
 
         // Notes. Practice templates replace the built-in-only catalog (TryAdd: a later registration wins).
         services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
+        services.AddOptions<DraftingOptions>();
+        services.AddSingleton<NoteProtector>();
+        services.AddSingleton<NoteWriter>();
+        services.AddSingleton<NoteTranscript>();
+        services.AddScoped<NoteAccess>();
+        services.AddScoped<NoteReader>();
+        services.AddScoped<NoteEditing>();
+        services.AddScoped<NoteDraftRequests>();
+        services.AddScoped<SessionNoteStarter>();
+        services.AddScoped<INoteDraftingStore, NoteDraftingStore>();
+        services.AddScoped<WriteNoteHandler>();
+        services.AddScoped<GetNoteHandler>();
+        services.AddScoped<GetSessionNoteHandler>();
+        services.AddScoped<SaveSectionHandler>();
+        services.AddScoped<ResolveStatementHandler>();
+        services.AddScoped<ResolveRiskHandler>();
+        services.AddScoped<ListNoteVersionsHandler>();
+        services.AddScoped<GetNoteVersionsHandler>();
+        services.AddScoped<RestoreNoteVersionHandler>();
+        services.AddScoped<SignNoteHandler>();
+        services.AddScoped<VerifyNoteSignatureHandler>();
+        services.AddScoped<AmendNoteHandler>();
+        services.AddScoped<RequestRedraftHandler>();
+        services.AddScoped<RetryDraftingHandler>();
+        services.AddScoped<CreatePsychotherapyNoteHandler>();
+        services.AddScoped<ListPsychotherapyNotesHandler>();
         return services;
     }
 }

@@ -11,6 +11,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
 using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
+using Plexura.Core.Notes;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
@@ -77,6 +78,7 @@ public static class DependencyInjection
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();
         services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
+        services.AddSingleton<INoteRepository, NoteRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();

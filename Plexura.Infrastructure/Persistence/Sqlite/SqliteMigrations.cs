@@ -94,6 +94,8 @@ internal static class SqliteMigrations
             CreateIndexAsync(c, t, Collections.ClinicalSessions, Collections.ClinicalSessionClinicianIndex, ifNotExists: true)),
         new(20, "transcript segments", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSegments)),
         new(21, "transcript speaker names", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSpeakers)),
+        new(22, "notes", (c, t) => CreateCollectionAsync(c, t, Collections.Notes)),
+        new(23, "note versions", (c, t) => CreateCollectionAsync(c, t, Collections.NoteVersions)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
