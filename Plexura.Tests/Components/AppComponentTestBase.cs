@@ -13,6 +13,7 @@ using Plexura.Tests.Support;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
 using Plexura.Web.Time;
+using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Components;
 
@@ -37,6 +38,7 @@ public abstract class AppComponentTestBase : MudComponentTestBase, IAsyncLifetim
         Context.Services.AddSingleton<IConfiguration>(configuration);
         Context.Services.AddPlexuraCore();
         Context.Services.AddPlexuraInfrastructure(configuration, _folder);
+        Context.Services.AddNoteEvidenceFakes();
         Context.Services.RemoveAll<ICurrentUser>();
         Context.Services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         Context.Services.AddScoped<ClientContext>();

@@ -8,6 +8,7 @@ using Plexura.Core;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Tests.Support;
+using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Persistence;
 
@@ -42,7 +43,8 @@ public abstract class StorageFixture : IAsyncLifetime
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(Time)
             .AddPlexuraCore()
-            .AddPlexuraInfrastructure(configuration, Path.GetTempPath());
+            .AddPlexuraInfrastructure(configuration, Path.GetTempPath())
+            .AddNoteEvidenceFakes();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await Get<IStorageEngine>().InitializeAsync(CancellationToken.None);
     }

@@ -52,6 +52,7 @@ public sealed class EmailDeliveryWorkerTests : IAsyncLifetime
             .AddSingleton<TimeProvider>(_time)
             .AddPlexuraCore()
             .AddPlexuraInfrastructure(configuration, _folder)
+            .AddNoteEvidenceFakes()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await _services.GetRequiredService<IStorageEngine>().InitializeAsync(Ct);
     }

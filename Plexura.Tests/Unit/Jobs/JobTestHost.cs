@@ -101,6 +101,7 @@ public sealed class JobTestHost : IAsyncDisposable
             .AddSingleton(time ?? TimeProvider.System)
             .AddPlexuraCore()
             .AddPlexuraInfrastructure(configuration, folder)
+            .AddNoteEvidenceFakes()
             .AddSingleton<JobScript>()
             .AddJobHandler<ScriptedJobHandler>();
         configure?.Invoke(services);

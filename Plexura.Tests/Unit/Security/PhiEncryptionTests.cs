@@ -7,6 +7,7 @@ using Plexura.Core.Security;
 using Plexura.Infrastructure;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Support;
+using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Unit.Security;
 
@@ -159,6 +160,7 @@ public sealed class PhiEncryptionTests : IAsyncLifetime
             .AddSingleton<IConfiguration>(configuration)
             .AddPlexuraCore()
             .AddPlexuraInfrastructure(configuration, Path.GetTempPath())
+            .AddNoteEvidenceFakes()
             .BuildServiceProvider();
     }
 }
