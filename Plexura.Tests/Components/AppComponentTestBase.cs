@@ -9,11 +9,11 @@ using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignUp;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
+using Plexura.Tests.Fakes;
 using Plexura.Tests.Support;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
 using Plexura.Web.Time;
-using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Components;
 

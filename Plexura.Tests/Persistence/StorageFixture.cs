@@ -7,8 +7,8 @@ using MongoDB.Driver;
 using Plexura.Core;
 using Plexura.Infrastructure;
 using Plexura.Infrastructure.Persistence;
-using Plexura.Tests.Support;
 using Plexura.Tests.Fakes;
+using Plexura.Tests.Support;
 
 namespace Plexura.Tests.Persistence;
 

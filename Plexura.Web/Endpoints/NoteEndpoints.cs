@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Plexura.Core.Access;
 using Plexura.Core.Common;
 using Plexura.Core.Notes;
@@ -16,6 +15,7 @@ using Plexura.Core.Notes.Templates;
 using Plexura.Core.Notes.Versions;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Plexura.Web.Endpoints;
 

@@ -51,8 +51,12 @@ public sealed class NoteDraftRequests(NoteAccess access, INoteRepository notes, 
             note.PracticeId,
             note with
             {
-                Drafting = DraftingState.Queued, DraftingFailureCode = null, DraftRequest = request, DraftSection = section,
-                DraftBaseVersion = note.CurrentVersion, UpdatedAt = time.GetUtcNow(),
+                Drafting = DraftingState.Queued,
+                DraftingFailureCode = null,
+                DraftRequest = request,
+                DraftSection = section,
+                DraftBaseVersion = note.CurrentVersion,
+                UpdatedAt = time.GetUtcNow(),
             },
             ct);
         await SessionNoteStarter.EnqueueAsync(jobs, note.PracticeId, new DraftNotePayload(note.Id, section, request), ct);

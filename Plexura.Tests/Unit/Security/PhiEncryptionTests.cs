@@ -5,9 +5,9 @@ using Plexura.Core;
 using Plexura.Core.Common;
 using Plexura.Core.Security;
 using Plexura.Infrastructure;
+using Plexura.Tests.Fakes;
 using Plexura.Tests.Persistence;
 using Plexura.Tests.Support;
-using Plexura.Tests.Fakes;
 
 namespace Plexura.Tests.Unit.Security;
 
