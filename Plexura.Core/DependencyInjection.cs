@@ -47,8 +47,14 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes;
 using Plexura.Core.Notes.Drafting;
+using Plexura.Core.Notes.EditNote;
 using Plexura.Core.Notes.Evidence;
+using Plexura.Core.Notes.GetNote;
+using Plexura.Core.Notes.Psychotherapy;
+using Plexura.Core.Notes.SignNote;
+using Plexura.Core.Notes.StartNote;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Notes.Templates.ArchiveTemplate;
 using Plexura.Core.Notes.Templates.ChooseSessionTemplate;
@@ -56,6 +62,7 @@ using Plexura.Core.Notes.Templates.CreateTemplate;
 using Plexura.Core.Notes.Templates.ListTemplates;
 using Plexura.Core.Notes.Templates.SetMyDefaultTemplate;
 using Plexura.Core.Notes.Templates.UpdateTemplate;
+using Plexura.Core.Notes.Versions;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
@@ -192,13 +199,37 @@ public static class DependencyInjection
         services.AddScoped<ChooseSessionTemplateHandler>();
         services.TryAddSingleton<INoteTemplateCatalog, BuiltInTemplateCatalog>();
 
-        // AI drafting: the job streams through the in-process feed; the notes feature's store replaces the empty one.
-        services.TryAddSingleton<INoteDraftingStore, NoNoteDraftingStore>();
+        // AI drafting: the job streams through the in-process feed and writes through the notes' drafting store.
         services.TryAddSingleton<INoteDraftFeed, InProcessNoteDraftFeed>();
         services.AddJobHandler<DraftNoteJob>();
         // The app's own checks of a note: pure, stateless after construction (the phrase list is parsed once).
         services.AddSingleton<IEvidenceVerifier, OverlapEvidenceVerifier>();
         services.AddSingleton<IRiskScanner, PhraseListRiskScanner>();
+        services.AddSingleton<NoteProtector>();
+        services.AddSingleton<NoteWriter>();
+        services.AddSingleton<NoteTranscript>();
+        services.AddScoped<NoteAccess>();
+        services.AddScoped<NoteReader>();
+        services.AddScoped<NoteEditing>();
+        services.AddScoped<NoteDraftRequests>();
+        services.AddScoped<SessionNoteStarter>();
+        services.AddScoped<INoteDraftingStore, NoteDraftingStore>();
+        services.AddScoped<WriteNoteHandler>();
+        services.AddScoped<GetNoteHandler>();
+        services.AddScoped<GetSessionNoteHandler>();
+        services.AddScoped<SaveSectionHandler>();
+        services.AddScoped<ResolveStatementHandler>();
+        services.AddScoped<ResolveRiskHandler>();
+        services.AddScoped<ListNoteVersionsHandler>();
+        services.AddScoped<GetNoteVersionsHandler>();
+        services.AddScoped<RestoreNoteVersionHandler>();
+        services.AddScoped<SignNoteHandler>();
+        services.AddScoped<VerifyNoteSignatureHandler>();
+        services.AddScoped<AmendNoteHandler>();
+        services.AddScoped<RequestRedraftHandler>();
+        services.AddScoped<RetryDraftingHandler>();
+        services.AddScoped<CreatePsychotherapyNoteHandler>();
+        services.AddScoped<ListPsychotherapyNotesHandler>();
         return services;
     }
 }

@@ -11,6 +11,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
 using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
+using Plexura.Core.Notes;
 using Plexura.Core.Notes.Drafting;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices;
@@ -82,6 +83,7 @@ public static class DependencyInjection
         services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
         services.AddSingleton<INoteTemplateRepository, NoteTemplateRepository>();
         services.AddSingleton<INotePreferenceRepository, NotePreferenceRepository>();
+        services.AddSingleton<INoteRepository, NoteRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();

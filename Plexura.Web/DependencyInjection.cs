@@ -124,6 +124,7 @@ public static class DependencyInjection
         api.MapAuthApiEndpoints();
         api.MapClientEndpoints();
         api.MapSessionEndpoints();
+        api.MapNoteEndpoints();
         api.MapMemberEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();

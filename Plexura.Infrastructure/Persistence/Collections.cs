@@ -6,6 +6,7 @@ using Plexura.Core.Identity;
 using Plexura.Core.Invitations;
 using Plexura.Core.Jobs;
 using Plexura.Core.Memberships;
+using Plexura.Core.Notes;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices;
 using Plexura.Core.Security;
@@ -280,6 +281,34 @@ internal static class Collections
         []);
 
     /// <summary>
+    /// Notes: ids, state, signature and addenda summaries, never text. The key is unique in the practice (one progress
+    /// note per session); the client index serves a client's notes.
+    /// </summary>
+    public static readonly CollectionDefinition<Note> Notes = new(
+        "notes",
+        Note.RecordType,
+        IsPracticeOwned: true,
+        n => n.Id.ToString(),
+        n => n.PracticeId,
+        n => n.Version,
+        (n, v) => n with { Version = v },
+        [
+            new IndexDefinition(DocumentFields.Of(nameof(Note.Key)), Unique: true),
+            new IndexDefinition(DocumentFields.Of(nameof(Note.ClientId)), Unique: false),
+        ]);
+
+    /// <summary>Note versions: one document per version (note id and number), content encrypted; listed per note.</summary>
+    public static readonly CollectionDefinition<NoteVersion> NoteVersions = new(
+        "note_versions",
+        NoteVersion.RecordType,
+        IsPracticeOwned: true,
+        v => v.Id,
+        v => v.PracticeId,
+        v => v.Version,
+        (v, n) => v with { Version = n },
+        [new IndexDefinition(DocumentFields.Of(nameof(NoteVersion.NoteId)), Unique: false)]);
+
+    /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
     /// </summary>
@@ -304,6 +333,8 @@ internal static class Collections
         CollectionShape.Of(SessionAudioChunks),
         CollectionShape.Of(NoteTemplates),
         CollectionShape.Of(NotePreferences),
+        CollectionShape.Of(Notes),
+        CollectionShape.Of(NoteVersions),
     ];
 }
 

@@ -14,6 +14,7 @@ using Plexura.Core.Invitations.AcceptInvitation;
 using Plexura.Core.Invitations.InviteMember;
 using Plexura.Core.Memberships;
 using Plexura.Core.Sessions.Audio;
+using Plexura.Core.Transcription;
 using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Isolation;
@@ -25,7 +26,8 @@ namespace Plexura.Tests.Isolation;
 /// <param name="ConsentId">A consent of that client.</param>
 /// <param name="TaylorId">A clinician who never acts in the matrix, granted view on that client.</param>
 /// <param name="SessionId">A session the owner started with that client (still recording).</param>
-public sealed record MatrixPractice(Practice Practice, ClientId ClientId, string ClientName, ClientConsentId ConsentId, MembershipId TaylorId, ClinicalSessionId SessionId)
+/// <param name="Note">A note the owner wrote for that session (a statement and a risk item).</param>
+public sealed record MatrixPractice(Practice Practice, ClientId ClientId, string ClientName, ClientConsentId ConsentId, MembershipId TaylorId, ClinicalSessionId SessionId, MatrixNote Note)
 {
     public PracticeId PracticeId => Practice.PracticeId;
 }
@@ -54,7 +56,31 @@ public static class ApiMatrixArrange
         await GrantViewAsync(factory, practice, clientId, taylor);
         await RecordConsentAsync(factory, practice, clientId, "AiProcessing");
         var sessionId = await StartSessionAsync(factory, practice, clientId);
-        return new MatrixPractice(practice, clientId, clientName, consentId, taylor, sessionId);
+        return new MatrixPractice(practice, clientId, clientName, consentId, taylor, sessionId, await WriteNoteAsync(factory, practice, sessionId));
+    }
+
+    /// <summary>A transcript line with a risk phrase for the session, then the owner's note on it with one statement (version 2).</summary>
+    public static async Task<MatrixNote> WriteNoteAsync(WebApplicationFactory<Program> factory, Practice practice, ClinicalSessionId sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(practice);
+        await factory.Services.GetRequiredService<TranscriptProtector>().SaveMachineTextAsync(
+            practice.PracticeId, sessionId, 0, TimeSpan.Zero, TimeSpan.FromSeconds(60),
+            new TranscriptionResult([new TranscribedSpan(TimeSpan.Zero, TimeSpan.FromSeconds(5), "Some nights I thought about killing myself.", "A")], "m"),
+            CancellationToken.None);
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        using var created = await client.PostAsync(new Uri($"{SessionsPath}/{sessionId}/note/", UriKind.Relative), null);
+        await EnsureAsync(created, HttpStatusCode.Created, "Writing a note");
+        var noteId = NoteId.Parse((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, null);
+        using var saved = await client.PutAsJsonAsync(
+            new Uri($"/api/v1/notes/{noteId}/sections/presentation", UriKind.Relative), new { statements = new[] { new { text = "Presented calm." } }, basedOnVersion = 1 });
+        await EnsureAsync(saved, HttpStatusCode.OK, "Saving a section");
+        var note = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/notes/{noteId}/", UriKind.Relative));
+        var content = note.GetProperty("content");
+        return new MatrixNote(
+            noteId,
+            content.GetProperty("sections")[0].GetProperty("statements")[0].GetProperty("id").GetString()!,
+            content.GetProperty("risks")[0].GetProperty("id").GetString()!);
     }
 
     /// <summary>A new clinician of the practice (invited by the owner, accepted), optionally with a second factor; returns the membership.</summary>
@@ -167,3 +193,9 @@ public static class ApiMatrixArrange
         return Uri.UnescapeDataString(token);
     }
 }
+
+/// <summary>A note of the matrix at version 2: its id, a statement and a risk item.</summary>
+/// <param name="Id">The note.</param>
+/// <param name="StatementId">Its one statement.</param>
+/// <param name="RiskId">Its one risk item.</param>
+public sealed record MatrixNote(NoteId Id, string StatementId, string RiskId);

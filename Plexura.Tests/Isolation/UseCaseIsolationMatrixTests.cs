@@ -27,6 +27,13 @@ using Plexura.Core.Memberships.ChangeMemberRole;
 using Plexura.Core.Memberships.LeavePractice;
 using Plexura.Core.Memberships.RemoveMember;
 using Plexura.Core.Memberships.TransferOwnership;
+using Plexura.Core.Notes;
+using Plexura.Core.Notes.Drafting;
+using Plexura.Core.Notes.EditNote;
+using Plexura.Core.Notes.GetNote;
+using Plexura.Core.Notes.Psychotherapy;
+using Plexura.Core.Notes.SignNote;
+using Plexura.Core.Notes.StartNote;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Notes.Templates.ArchiveTemplate;
 using Plexura.Core.Notes.Templates.ChooseSessionTemplate;
@@ -34,6 +41,7 @@ using Plexura.Core.Notes.Templates.CreateTemplate;
 using Plexura.Core.Notes.Templates.ListTemplates;
 using Plexura.Core.Notes.Templates.SetMyDefaultTemplate;
 using Plexura.Core.Notes.Templates.UpdateTemplate;
+using Plexura.Core.Notes.Versions;
 using Plexura.Core.Practices;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
@@ -155,6 +163,38 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<NameSpeakerHandler>(actor).HandleAsync(new NameSpeakerCommand(t.SessionId, "A", SpeakerRole.Client), Client, Ct)),
         Act<RetryTranscriptionHandler>(Managers, true, (m, actor, t) =>
             m.Acting<RetryTranscriptionHandler>(actor).HandleAsync(new RetryTranscriptionCommand(t.SessionId), Client, Ct)),
+        Act<WriteNoteHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<WriteNoteHandler>(actor).HandleAsync(new WriteNoteCommand(t.SessionId), Client, Ct)),
+        Act<GetNoteHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetNoteHandler>(actor).HandleAsync(new GetNoteCommand(t.NoteId), Client, Ct)),
+        Act<GetSessionNoteHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetSessionNoteHandler>(actor).HandleAsync(new GetSessionNoteCommand(t.SessionId), Client, Ct)),
+        Act<SaveSectionHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<SaveSectionHandler>(actor).HandleAsync(new SaveSectionCommand(t.NoteId, "plan", [new StatementInput(null, "Meet next week.")], 2), Client, Ct)),
+        Act<ResolveStatementHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ResolveStatementHandler>(actor).HandleAsync(new ResolveStatementCommand(t.NoteId, t.StatementId, StatementDecision.Accept, null, 2), Client, Ct)),
+        Act<ResolveRiskHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ResolveRiskHandler>(actor).HandleAsync(new ResolveRiskCommand(t.NoteId, t.RiskId, RiskDecision.Confirm, null, null, null, 2), Client, Ct)),
+        Act<ListNoteVersionsHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<ListNoteVersionsHandler>(actor).HandleAsync(new ListNoteVersionsCommand(t.NoteId), Client, Ct)),
+        Act<GetNoteVersionsHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<GetNoteVersionsHandler>(actor).HandleAsync(new GetNoteVersionsCommand(t.NoteId, [1, 2]), Client, Ct)),
+        Act<RestoreNoteVersionHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<RestoreNoteVersionHandler>(actor).HandleAsync(new RestoreNoteVersionCommand(t.NoteId, 1, 2), Client, Ct)),
+        Act<SignNoteHandler>(Managers, true, (m, actor, t) =>
+            RuleRefusalIsAuthorizedAsync(m.Acting<SignNoteHandler>(actor).HandleAsync(new SignNoteCommand(t.NoteId, true, 2), Client, Ct))),
+        Act<VerifyNoteSignatureHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<VerifyNoteSignatureHandler>(actor).HandleAsync(new VerifyNoteSignatureCommand(t.NoteId), Client, Ct)),
+        Act<AmendNoteHandler>(Managers, true, (m, actor, t) =>
+            RuleRefusalIsAuthorizedAsync(m.Acting<AmendNoteHandler>(actor).HandleAsync(new AmendNoteCommand(t.NoteId, "Late entry", "Words."), Client, Ct))),
+        Act<RequestRedraftHandler>(Managers, true, (m, actor, t) =>
+            RuleRefusalIsAuthorizedAsync(m.Acting<RequestRedraftHandler>(actor).HandleAsync(new RequestRedraftCommand(t.NoteId, "plan"), Client, Ct))),
+        Act<RetryDraftingHandler>(Managers, true, (m, actor, t) =>
+            RuleRefusalIsAuthorizedAsync(m.Acting<RetryDraftingHandler>(actor).HandleAsync(new RetryDraftingCommand(t.NoteId), Client, Ct))),
+        Act<CreatePsychotherapyNoteHandler>(Managers, true, (m, actor, t) =>
+            m.Acting<CreatePsychotherapyNoteHandler>(actor).HandleAsync(new CreatePsychotherapyNoteCommand(t.ClientId), Client, Ct)),
+        Read<ListPsychotherapyNotesHandler>(Managers, async (m, actor, t) =>
+            (await m.Acting<ListPsychotherapyNotesHandler>(actor).HandleAsync(new ListPsychotherapyNotesCommand(t.ClientId), Client, Ct)).Select(n => n.NoteId.ToString())),
         Act<ListClientAccessHandler>(Managers, true, (m, actor, t) =>
             m.Acting<ListClientAccessHandler>(actor).HandleAsync(new ListClientAccessCommand(t.ClientId), Client, Ct)),
         Act<GrantClientAccessHandler>(Managers, true, (m, actor, t) =>
@@ -366,12 +406,23 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         var sessionId = await Acting<StartRecordingHandler>(owner).HandleAsync(new StartRecordingCommand(clientId), Client, Ct);
         await Fixture.Get<TranscriptProtector>().SaveMachineTextAsync(
             owner.PracticeId, sessionId, 0, TimeSpan.Zero, TimeSpan.FromSeconds(60),
-            new TranscriptionResult([new TranscribedSpan(TimeSpan.Zero, TimeSpan.FromSeconds(5), "Machine words.", "A")], "gpt-4o-transcribe-diarize"), Ct);
+            new TranscriptionResult(
+                [
+                    new TranscribedSpan(TimeSpan.Zero, TimeSpan.FromSeconds(5), "Machine words.", "A"),
+                    new TranscribedSpan(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(9), "Some nights I thought about killing myself.", "B"),
+                ],
+                "gpt-4o-transcribe-diarize"),
+            Ct);
+        var noteId = await Acting<WriteNoteHandler>(owner).HandleAsync(new WriteNoteCommand(sessionId), Client, Ct);
+        await Acting<SaveSectionHandler>(owner).HandleAsync(new SaveSectionCommand(noteId, "presentation", [new StatementInput(null, "Presented calm.")], 1), Client, Ct);
+        var note = await Acting<GetNoteHandler>(owner).HandleAsync(new GetNoteCommand(noteId, ContinuingView: true), Client, Ct);
         var client = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, clientId, Ct);
         var invitations = await Fixture.Get<IInvitationRepository>().ListAsync(owner.PracticeId, Ct);
         var template = await Acting<CreateTemplateHandler>(owner).HandleAsync(new CreateTemplateCommand("Intake", [new(null, "Check-in", "", true)]), Client, Ct);
 
-        return new World(owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id, sessionId, template.Key);
+        return new World(
+            owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id, sessionId,
+            template.Key, noteId, note.Content.Sections[0].Statements[0].Id, note.Content.Risks[0].Id);
     }
 
     private static string Describe(Outcome outcome) =>
@@ -395,9 +446,23 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             Invitations = await Fixture.Get<IInvitationRepository>().ListAsync(id, Ct),
             Templates = await Fixture.Get<INoteTemplateRepository>().ListAsync(id, Ct),
             Preferences = await Task.WhenAll(world.Members.Values.Select(member => Fixture.Get<INotePreferenceRepository>().GetAsync(id, member.UserId, Ct))),
+            Notes = await Fixture.Get<INoteRepository>().ListForClientAsync(id, world.ClientId, Ct),
+            NoteVersions = await Fixture.Get<INoteRepository>().ListVersionsAsync(id, world.NoteId, Ct),
             AuditHead = !withAudit ? 0 : (await Fixture.Get<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault(),
         };
         return JsonSerializer.Serialize(snapshot);
+    }
+
+    /// <summary>Runs a note change whose own rules may refuse it (not signable yet, drafting off): getting that far means it was authorized.</summary>
+    private static async Task RuleRefusalIsAuthorizedAsync<T>(Task<T> attempt)
+    {
+        try
+        {
+            await attempt;
+        }
+        catch (Exception ex) when (ex is NoteSigningRefusedException or NoteStateConflictException)
+        {
+        }
     }
 
     /// <summary>A use case that changes or reads one record (or the practice), returning nothing to compare.</summary>
@@ -444,10 +509,13 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         ClientConsentId ConsentId,
         InvitationId InvitationId,
         ClinicalSessionId SessionId,
-        string TemplateKey)
+        string TemplateKey,
+        NoteId NoteId,
+        string StatementId,
+        string RiskId)
     {
         /// <summary>Every record id a list or search could leak.</summary>
         public IReadOnlyList<string> RecordIds =>
-            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), TemplateKey, .. Members.Values.Select(m => m.MembershipId.ToString())];
+            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), TemplateKey, NoteId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
     }
 }

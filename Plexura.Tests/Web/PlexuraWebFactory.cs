@@ -77,6 +77,8 @@ public class PlexuraWebFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
+
+        // Until the real risk scanner and evidence verifier are registered by the app, the notes run on small fakes.
         if (TestServices is { } configure)
         {
             builder.ConfigureTestServices(configure);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Plexura.Core.Common;
+using Plexura.Core.Notes;
+using Plexura.Core.Notes.SignNote;
 
 namespace Plexura.Web.Security;
 
@@ -25,6 +27,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             AccessDeniedException e => (StatusCodes.Status403Forbidden, "Forbidden", e.Message),
             NotSignedInException e => (StatusCodes.Status401Unauthorized, "Not signed in", e.Message),
             ValidationFailedException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
+            NoteStateConflictException e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
+            NoteSigningRefusedException e => (StatusCodes.Status422UnprocessableEntity, "Cannot sign yet", e.Message),
             ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
             _ => (StatusCodes.Status500InternalServerError, "Server error", "An unexpected error occurred. Quote the trace id when reporting it."),

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Jobs;
+using Plexura.Core.Notes.StartNote;
 using Plexura.Core.Practices;
 using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.Audio;
@@ -16,7 +17,9 @@ namespace Plexura.Core.Transcription.TranscribeSegment;
 /// <remarks>
 /// Called by each segment's job after it stored its text, and by the segment scheduler when the session moves to
 /// transcribing (the last segment's job may have finished first). Both may run at once on different instances: the
-/// versioned session update lets one win and the other find nothing left to do, and deletion is idempotent.
+/// versioned session update lets one win and the other find nothing left to do, and deletion is idempotent. Once the
+/// session is transcribed its progress note is started (<see cref="SessionNoteStarter"/>, idempotent), also by any later
+/// call, so a run that stopped in between still leaves a note.
 /// </remarks>
 public sealed class TranscriptCompletion(
     IClinicalSessionRepository sessions,
@@ -25,6 +28,7 @@ public sealed class TranscriptCompletion(
     ISessionAudioStore audio,
     IJobQueue jobs,
     IAuditLog audit,
+    SessionNoteStarter notes,
     TimeProvider time)
 {
     /// <summary>The job kind that deletes a session's audio when its retention ends.</summary>
@@ -34,6 +38,13 @@ public sealed class TranscriptCompletion(
     public async Task<bool> TryCompleteAsync(PracticeId practiceId, ClinicalSessionId sessionId, CancellationToken ct)
     {
         var session = await sessions.GetAsync(practiceId, sessionId, ct);
+        if (session is { Status: ClinicalSessionStatus.Transcribed })
+        {
+            // A run that moved the session on but stopped before its note was started: start it now (idempotent).
+            await notes.StartAsync(practiceId, sessionId, ct);
+            return false;
+        }
+
         if (session is not { Status: ClinicalSessionStatus.Transcribing })
         {
             return false;
@@ -63,6 +74,7 @@ public sealed class TranscriptCompletion(
         await SessionJobs.RecordAsync(
             audit, done, AuditAction.Updated, AuditResult.Success, SessionJobs.TranscriptTargetType, ct,
             ("event", "transcript-complete"), ("segments", done.SegmentCount.ToString(CultureInfo.InvariantCulture)));
+        await notes.StartAsync(practiceId, sessionId, ct);
         if (practice.AudioRetention == AudioRetention.None)
         {
             await DeleteAudioAsync(practiceId, sessionId, ct);

@@ -94,8 +94,8 @@ internal static class SqliteMigrations
             CreateIndexAsync(c, t, Collections.ClinicalSessions, Collections.ClinicalSessionClinicianIndex, ifNotExists: true)),
         new(20, "transcript segments", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSegments)),
         new(21, "transcript speaker names", (c, t) => CreateCollectionAsync(c, t, Collections.TranscriptSpeakers)),
-
-        // 22-23 are the notes and their versions.
+        new(22, "notes", (c, t) => CreateCollectionAsync(c, t, Collections.Notes)),
+        new(23, "note versions", (c, t) => CreateCollectionAsync(c, t, Collections.NoteVersions)),
         new(24, "note templates", (c, t) => CreateCollectionAsync(c, t, Collections.NoteTemplates)),
         new(25, "note preferences", (c, t) => CreateCollectionAsync(c, t, Collections.NotePreferences)),
     ];
