@@ -53,10 +53,21 @@ public sealed class NoteReader(INoteRepository notes, NoteWriter writer, NotePro
     }
 
     /// <summary>The view, audited as one PHI view unless <paramref name="continuingView"/>.</summary>
+    /// <remarks>
+    /// Whatever path found the note (by id, by session, a list of the client's notes), a psychotherapy note is read only
+    /// for its author: for anyone else it is "not found", audited as Denied, like <see cref="NoteAccess"/> does.
+    /// </remarks>
+    /// <exception cref="RecordNotFoundException">A psychotherapy note and the member is not its author.</exception>
     public async Task<NoteView> ReadAsync(AuthorizedClientAccess allowed, Note note, bool continuingView, ClientInfo client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(allowed);
         ArgumentNullException.ThrowIfNull(note);
+        if (note.Kind == NoteKind.Psychotherapy && note.AuthorUserId != allowed.Actor.UserId)
+        {
+            await NoteAccess.RecordAsync(audit, allowed.Actor, client, AuditAction.PhiViewed, AuditResult.Denied, note, ct, ("reason", "unknown-note"));
+            throw new RecordNotFoundException(Note.RecordType);
+        }
+
         var (version, content) = await writer.CurrentAsync(note, ct);
         var addenda = new List<NoteAddendumView>();
         foreach (var summary in note.Addenda)

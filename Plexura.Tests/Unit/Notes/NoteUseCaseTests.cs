@@ -286,6 +286,46 @@ public sealed class NoteUseCaseTests(SqliteStorageFixture fixture) : PracticeUse
         Assert.Empty(queue.Jobs);
     }
 
+    [Fact]
+    public async Task PsychotherapyNotes_NeverReachSessionViewsOrAnotherReader_AndARedraftIsRefused()
+    {
+        var (owner, clientId, session) = await NewTranscribedSessionAsync();
+        var author = await AddMemberAsync(owner.PracticeId, PracticeRole.Clinician);
+        await As<GrantClientAccessHandler>(owner).HandleAsync(new GrantClientAccessCommand(author.MembershipId, clientId, new ClientPermissions(true, true, false, false)), Client, Ct);
+        var note = await As<CreatePsychotherapyNoteHandler>(author).HandleAsync(new CreatePsychotherapyNoteCommand(clientId), Client, Ct);
+
+        // The session views: no note before the progress note exists, and only the progress note after, for the author and the owner alike.
+        Assert.Null(await As<GetSessionNoteHandler>(author).HandleAsync(new GetSessionNoteCommand(session), Client, Ct));
+        Assert.Null(await As<GetSessionNoteHandler>(owner).HandleAsync(new GetSessionNoteCommand(session), Client, Ct));
+        var progress = await As<WriteNoteHandler>(owner).HandleAsync(new WriteNoteCommand(session), Client, Ct);
+        foreach (var member in new[] { author, owner })
+        {
+            var seen = await As<GetSessionNoteHandler>(member).HandleAsync(new GetSessionNoteCommand(session), Client, Ct);
+            Assert.Equal((progress, NoteKind.Progress), (seen!.Note.Id, seen.Note.Kind));
+        }
+
+        // Any other path to the reader (a list of the client's notes) still refuses anyone but the author.
+        var stored = (await Fixture.Get<INoteRepository>().ListForClientAsync(owner.PracticeId, clientId, Ct)).Single(n => n.Kind == NoteKind.Psychotherapy);
+        var ownerAccess = await As<ClientAccessGate>(owner).RequireAsync(clientId, ClientPermission.View, Client, Ct);
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => As<NoteReader>(owner).ReadAsync(ownerAccess, stored, false, Client, Ct));
+        var authorAccess = await As<ClientAccessGate>(author).RequireAsync(clientId, ClientPermission.View, Client, Ct);
+        Assert.Equal(note, (await As<NoteReader>(author).ReadAsync(authorAccess, stored, false, Client, Ct)).Note.Id);
+
+        // Never drafted: the author's redraft is refused, anyone else's is "not found"; nothing is queued.
+        var queue = new RecordingJobQueue();
+        var refusal = await Assert.ThrowsAsync<NoteStateConflictException>(() =>
+            new RequestRedraftHandler(Requests(author, queue, new ScriptedNoteDrafter())).HandleAsync(new RequestRedraftCommand(note, "process"), Client, Ct));
+        Assert.Equal("Psychotherapy notes are never drafted.", refusal.Message);
+        await Assert.ThrowsAsync<RecordNotFoundException>(() =>
+            new RequestRedraftHandler(Requests(owner, queue, new ScriptedNoteDrafter())).HandleAsync(new RequestRedraftCommand(note, "process"), Client, Ct));
+        Assert.Empty(queue.Jobs);
+        Assert.Equal(DraftingState.NotRequested, (await Fixture.Get<INoteRepository>().GetAsync(owner.PracticeId, note, Ct))!.Drafting);
+
+        var entries = await AuditAsync(owner.PracticeId);
+        Assert.DoesNotContain(entries, e => e.ActorUserId == owner.UserId && e.TargetId == note.ToString() && e.Result == AuditResult.Success);
+        Assert.Contains(entries, e => e.ActorUserId == owner.UserId && e.TargetId == note.ToString() && e.Action == AuditAction.PhiViewed && e.Result == AuditResult.Denied);
+    }
+
     private NoteDraftRequests Requests(Member member, IJobQueue queue, INoteDrafter options) =>
         new(As<NoteAccess>(member), Fixture.Get<INoteRepository>(), Fixture.Get<NoteWriter>(), queue, options, Fixture.Get<IAuditLog>(), Fixture.Time);
 
