@@ -98,6 +98,36 @@ public sealed class NotePageTests : ClientPagesTestBase
     }
 
     [Fact]
+    public async Task AcceptAndConfirm_ResolveTheFlagsAndRiskItems_AndRedraftQueuesASection()
+    {
+        var (_, _, _, note) = await NewDraftedNoteAsync();
+        var cut = Render(note);
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[id^=statement-accept-]")));
+
+        for (var left = cut.FindAll("[id^=statement-accept-]").Count; left > 0; left--)
+        {
+            cut.FindAll("[id^=statement-accept-]")[0].Click();
+            cut.WaitForAssertion(() => Assert.Equal(left - 1, cut.FindAll("[id^=statement-accept-]").Count));
+        }
+
+        for (var left = cut.FindAll("[id^=risk-confirm-]").Count; left > 0; left--)
+        {
+            cut.FindAll("[id^=risk-confirm-]")[0].Click();
+            cut.WaitForAssertion(() => Assert.Equal(left - 1, cut.FindAll("[id^=risk-confirm-]").Count));
+        }
+
+        var view = await ReadAsync(note);
+        Assert.DoesNotContain(view.Content.Sections.SelectMany(s => s.Statements), s => s.NeedsReview);
+        Assert.All(view.Content.Risks, r => Assert.Equal(RiskReview.Confirmed, r.Review));
+        Assert.Empty(cut.FindAll("#sign-blocker-flagged"));
+        Assert.Empty(cut.FindAll("#sign-blocker-risks"));
+
+        cut.Find("#section-redraft-plan").Click();
+        cut.WaitForAssertion(() => Assert.Equal("Drafting queued", cut.Find("#note-status").TextContent));
+        Assert.Equal("plan", (await ReadAsync(note)).Note.DraftSection);
+    }
+
+    [Fact]
     public async Task Streaming_FeedShowsThePartialStatement_ThenTheStoredDraftWhenComplete()
     {
         var (practiceId, _, _, note) = await NewQueuedNoteAsync();
