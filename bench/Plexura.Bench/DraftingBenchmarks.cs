@@ -410,6 +410,17 @@ internal sealed class DraftingBenchmarks(BenchOptions options)
                 return Unavailable($"GET {path} answered {response?.Status.ToString(CultureInfo.InvariantCulture) ?? "nothing"} at {new Uri(_page.Url).AbsolutePath}");
             }
 
+            try
+            {
+                // Interactive (the layout's buttons are disabled until the circuit is connected) and the note loaded.
+                await _page.WaitForSelectorAsync("#theme-toggle:not([disabled])", new() { Timeout = 60_000 });
+                await _page.WaitForSelectorAsync("#note-sections", new() { Timeout = 60_000 });
+            }
+            catch (TimeoutException)
+            {
+                return Unavailable($"{path} did not show #note-sections within 60 s");
+            }
+
             var deadline = Stopwatch.StartNew();
             while (!subscribed())
             {
