@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,9 +21,13 @@ namespace Plexura.Bench;
 internal sealed class BenchApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public BenchApp(IReadOnlyDictionary<string, string?> extraSettings)
+    /// <param name="extraSettings">Configuration on top of the defaults (a temp SQLite file, fresh keys).</param>
+    /// <param name="services">Changes to the app's services after its own registrations (a scenario's probes), or null.</param>
+    public BenchApp(IReadOnlyDictionary<string, string?> extraSettings, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataFolder = Directory.CreateTempSubdirectory("plexura-bench-web-").FullName;
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -60,6 +65,11 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is { } services)
+        {
+            builder.ConfigureTestServices(services);
         }
 
         builder.ConfigureLogging(logging =>

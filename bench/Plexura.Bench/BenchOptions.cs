@@ -12,6 +12,7 @@ internal enum Scenario
     Circuits,
     Recorders,
     RiskScan,
+    Drafting,
     All,
 }
 
@@ -80,9 +81,18 @@ internal sealed record BenchOptions(
     /// <summary>risk-scan: timed runs of the scan and of the checks.</summary>
     public int ScanRuns { get; init; } = 50;
 
+    /// <summary>drafting: timed notes (one more warms up first).</summary>
+    public int DraftNotes { get; init; } = 20;
+
+    /// <summary>drafting: milliseconds between two streamed chunks (about four characters each) of the model's output.</summary>
+    public int TokenMs { get; init; } = 20;
+
+    /// <summary>drafting: auto (the note page in headless Chromium when it exists, else in process only), on (required) or off.</summary>
+    public string DraftBrowser { get; init; } = "auto";
+
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
     public bool Runs(Scenario scenario) =>
-        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders));
+        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting));
 
     public static BenchOptions Parse(string[] args)
     {
@@ -123,6 +133,9 @@ internal sealed record BenchOptions(
                 "--transcript-lines" => options with { TranscriptLines = Positive(name, text) },
                 "--statements" => options with { Statements = Positive(name, text) },
                 "--scan-runs" => options with { ScanRuns = Positive(name, text) },
+                "--notes" => options with { DraftNotes = Positive(name, text) },
+                "--token-ms" => options with { TokenMs = Positive(name, text) },
+                "--browser" => options with { DraftBrowser = text is "auto" or "on" or "off" ? text : throw new ArgumentException($"--browser is auto, on or off.\n{Usage}") },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
@@ -139,6 +152,7 @@ internal sealed record BenchOptions(
         "circuits" => Scenario.Circuits,
         "recorders" => Scenario.Recorders,
         "risk-scan" => Scenario.RiskScan,
+        "drafting" => Scenario.Drafting,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -154,7 +168,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -181,5 +195,9 @@ internal sealed record BenchOptions(
         "risk-scan:\n" +
         "  --transcript-lines    lines of the synthetic transcript, one every 3 s (default 1800: 90 minutes)\n" +
         "  --statements          drafted statements whose citations are verified (default 60)\n" +
-        "  --scan-runs           timed runs (default 50)";
+        "  --scan-runs           timed runs (default 50)\n" +
+        "drafting (not part of all; the note page needs Debian's chromium):\n" +
+        "  --notes               timed notes, after one warm-up note (default 20)\n" +
+        "  --token-ms            pause between two streamed chunks of the model's output (default 20)\n" +
+        "  --browser             auto|on|off: first words timed in the note page when it exists (default auto)";
 }

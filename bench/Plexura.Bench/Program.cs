@@ -93,6 +93,13 @@ internal static class BenchProgram
             Console.WriteLine();
         }
 
+        if (options.Runs(Scenario.Drafting))
+        {
+            Console.WriteLine("== drafting: transcript complete -> drafting request -> first words -> stored draft (paced streaming chat server) ==");
+            await new DraftingBenchmarks(options).RunAsync();
+            Console.WriteLine();
+        }
+
         return 0;
     }
 
