@@ -128,6 +128,28 @@ public sealed class NotePageTests : ClientPagesTestBase
     }
 
     [Fact]
+    public async Task History_ComparesTwoVersions_AndRestoresTheOlderAsANewVersion()
+    {
+        var (_, _, _, note) = await NewDraftedNoteAsync();
+        var cut = Render(note);
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#version-2")));
+
+        Check(cut, "#version-pick-1");
+        Check(cut, "#version-pick-2");
+        cut.Find("#version-compare").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Client reports a new medication.", cut.Find("#version-diff").TextContent, StringComparison.Ordinal));
+
+        cut.Find("#version-restore").Click();
+        cut.Find("#version-restore-yes").Click();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#version-3")));
+        Assert.Empty(cut.FindAll("#version-diff"));
+        var view = await ReadAsync(note);
+        Assert.Equal(3, view.Note.CurrentVersion);
+        Assert.All(view.Content.Sections, s => Assert.Empty(s.Statements));
+    }
+
+    [Fact]
     public async Task Streaming_FeedShowsThePartialStatement_ThenTheStoredDraftWhenComplete()
     {
         var (practiceId, _, _, note) = await NewQueuedNoteAsync();
@@ -249,6 +271,12 @@ public sealed class NotePageTests : ClientPagesTestBase
 
     private IRenderedComponent<SessionPage> RenderSession(ClinicalSessionId session) =>
         Context.Render<SessionPage>(p => p.Add(c => c.Id, session.ToString()).Add(c => c.PollInterval, TimeSpan.Zero));
+
+    private static void Check(IRenderedComponent<NotePage> cut, string selector)
+    {
+        var element = cut.Find(selector);
+        (element.TagName == "INPUT" ? element : element.QuerySelector("input")!).Change(true);
+    }
 
     private static string Text(IElement field) => field.GetAttribute("value") ?? field.TextContent;
 
