@@ -73,6 +73,8 @@ public static class NoteWords
         "edited" => "Edited",
         "restored" => "Restored from an earlier version",
         "resolved" => "Review decision",
+        "statement-resolved" => "Statement reviewed",
+        "risk-resolved" => "Risk item reviewed",
         "signed" => "Signed",
         "addendum" or "amended" => "Addendum",
         _ => string.IsNullOrEmpty(reason) ? "Saved" : char.ToUpperInvariant(reason[0]) + reason[1..],
