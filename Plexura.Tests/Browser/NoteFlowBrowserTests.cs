@@ -183,7 +183,7 @@ public sealed class NoteFlowBrowserTests(NoteFlowBrowserTests.Fixture fixture, I
         await plan.FillAsync(EditedPlan);
         await plan.PressAsync("Tab");
         await Assertions.Expect(page.Locator("#section-save-text-plan")).ToHaveTextAsync("Saved");
-        await Assertions.Expect(page.Locator("#section-plan")).ToContainTextAsync("AI draft, edited by the clinician");
+        await Assertions.Expect(page.Locator("#section-plan textarea").First).ToHaveValueAsync(EditedPlan);
 
         // Compare the AI draft with the current version: the deleted medication and the rewritten plan.
         var history = page.Locator("#version-history li");
@@ -193,8 +193,10 @@ public sealed class NoteFlowBrowserTests(NoteFlowBrowserTests.Fixture fixture, I
         var diff = page.Locator("#version-diff");
         await Assertions.Expect(diff).ToBeVisibleAsync();
         await Assertions.Expect(diff.Locator("#diff-section-presentation .plx-diff-removed")).ToContainTextAsync(UnsupportedStatement);
-        await Assertions.Expect(diff.Locator("#diff-section-plan .plx-diff-changed")).ToContainTextAsync("next session in one week");
-        await PageGate.CheckAsync(page);
+        var changed = diff.Locator("#diff-section-plan .plx-diff-changed");
+        await Assertions.Expect(changed).ToContainTextAsync("(review: Edited)");
+        await Assertions.Expect(changed.Locator("ins").Filter(new() { HasText = "session" })).ToHaveCountAsync(1);
+        await Assertions.Expect(changed.Locator("del").Filter(new() { HasText = "meet" })).ToHaveCountAsync(1);
 
         // Sign: nothing blocks it any more; the attestation, then the signature, verified.
         await Assertions.Expect(page.Locator("#sign-ready")).ToBeVisibleAsync();
@@ -214,7 +216,6 @@ public sealed class NoteFlowBrowserTests(NoteFlowBrowserTests.Fixture fixture, I
         await Assertions.Expect(addenda).ToHaveCountAsync(1);
         await Assertions.Expect(addenda).ToContainTextAsync("Reason: Late entry");
         await Assertions.Expect(addenda).ToContainTextAsync("confirm the safety plan");
-        await PageGate.CheckAsync(page);
 
         await AssertStoredAsync(practice.PracticeId, noteId);
         await PageGate.AssertEveryVisitedPageCheckedAsync(page);
