@@ -19,6 +19,8 @@ public class BrowserFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        // Every browser test shares two cores with the rest of a full run: an expectation waits up to 15 s, not 5.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Factory.UseKestrel(0);
         Factory.StartServer();
         // "localhost" rather than the bound 127.0.0.1: browsers treat localhost as a secure origin, so the Secure,
