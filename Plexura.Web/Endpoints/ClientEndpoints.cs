@@ -155,7 +155,7 @@ public static class ClientEndpoints
             .WithTags("Clients")
             .RequireAuthorization(Policies.ClientRecords)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .AddEndpointFilter(NoStore)
+            .AddEndpointFilter(EndpointHelpers.NoStore)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -352,11 +352,6 @@ public static class ClientEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        context.HttpContext.Response.Headers.CacheControl = "no-store";
-        return await next(context);
-    }
 
     private static string ETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 

@@ -121,7 +121,7 @@ public static class NoteEndpoints
             .WithTags("Notes")
             .RequireAuthorization(Policies.ClientRecords)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .AddEndpointFilter(NoStore)
+            .AddEndpointFilter(EndpointHelpers.NoStore)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -144,7 +144,7 @@ public static class NoteEndpoints
             .WithTags("Notes")
             .RequireAuthorization(Policies.ClientRecords)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .AddEndpointFilter(NoStore)
+            .AddEndpointFilter(EndpointHelpers.NoStore)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -155,7 +155,7 @@ public static class NoteEndpoints
             .WithTags("Notes")
             .RequireAuthorization(Policies.ClientRecords)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .AddEndpointFilter(NoStore)
+            .AddEndpointFilter(EndpointHelpers.NoStore)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -262,7 +262,7 @@ public static class NoteEndpoints
             return TooLarge();
         }
 
-        var body = await ReadBoundedAsync(request.Body, MaxBodyBytes, ct);
+        var body = await EndpointHelpers.ReadBoundedAsync(request.Body, MaxBodyBytes, ct);
         if (body is null)
         {
             return TooLarge();
@@ -288,29 +288,7 @@ public static class NoteEndpoints
     private static ProblemHttpResult TooLarge() =>
         TypedResults.Problem(title: "Request too large", detail: $"Send at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int max, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
 
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        context.HttpContext.Response.Headers.CacheControl = "no-store";
-        return await next(context);
-    }
 }
 
 /// <summary>The answer to "is this signed note unchanged?".</summary>

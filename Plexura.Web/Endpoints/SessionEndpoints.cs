@@ -95,7 +95,7 @@ public static class SessionEndpoints
             .WithTags("Sessions")
             .RequireAuthorization(Policies.ClientRecords)
             .WithMetadata(new RequestSizeLimitAttribute(MaxJsonBytes))
-            .AddEndpointFilter(NoStore)
+            .AddEndpointFilter(EndpointHelpers.NoStore)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -111,7 +111,7 @@ public static class SessionEndpoints
             .WithTags("Sessions")
             .RequireAuthorization(Policies.ClientRecords)
             .WithMetadata(new RequestSizeLimitAttribute(MaxJsonBytes))
-            .AddEndpointFilter(NoStore)
+            .AddEndpointFilter(EndpointHelpers.NoStore)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -206,7 +206,7 @@ public static class SessionEndpoints
                 title: "Unsupported media type", detail: "Send the chunk as audio/wav.", statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var body = await ReadBoundedAsync(request.Body, MaxChunkBytes, ct);
+        var body = await EndpointHelpers.ReadBoundedAsync(request.Body, MaxChunkBytes, ct);
         if (body is null)
         {
             return TypedResults.Problem(
@@ -290,30 +290,5 @@ public static class SessionEndpoints
 
         var mediaType = contentType.Split(';', 2)[0].Trim();
         return WavTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>The whole body, or null when it is longer than <paramref name="max"/> bytes (reading stops there).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int max, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        context.HttpContext.Response.Headers.CacheControl = "no-store";
-        return await next(context);
     }
 }
