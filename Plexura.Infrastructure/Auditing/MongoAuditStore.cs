@@ -92,6 +92,21 @@ internal sealed class MongoAuditStore(IMongoDatabase database, MongoSchema schem
         return events;
     }
 
+    public async IAsyncEnumerable<AuditEvent> StreamAsync(PracticeId practiceId, AuditQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // One cursor, oldest first; the driver fetches it in batches, so memory stays constant in the event count.
+        var options = new FindOptions<BsonDocument, BsonDocument> { Sort = OldestFirst, BatchSize = 2_000 };
+        using var cursor = await _events.FindAsync(MongoAuditDocuments.QueryFilter(practiceId, query), options, ct);
+        while (await cursor.MoveNextAsync(ct))
+        {
+            foreach (var document in cursor.Current)
+            {
+                yield return MongoAuditDocuments.FromBson(document);
+            }
+        }
+    }
+
     /// <summary>Whether a duplicate key was the chain position (retry) rather than the event id (bug).</summary>
     internal static bool IsSequenceCollision(string? duplicateKeyMessage) =>
         MongoErrors.DuplicateKeyIndex(duplicateKeyMessage) is not { } index

@@ -91,6 +91,57 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(ct);
         await using var command = connection.CreateCommand();
+        var where = Filter(command, practiceId, query);
+        command.CommandText = $"SELECT {Columns} FROM audit_events WHERE {where} ORDER BY sequence DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
+        var events = new List<AuditEvent>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(Read(reader, practiceId));
+        }
+
+        return events;
+    }
+
+    public async IAsyncEnumerable<AuditEvent> StreamAsync(PracticeId practiceId, AuditQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        const int Batch = 2_000;
+        var after = query.AfterSequence ?? 0;
+        while (true)
+        {
+            // One short read per batch (keyset on the sequence), so no read transaction stays open across a slow consumer.
+            var batch = new List<AuditEvent>(Batch);
+            await using (var connection = await database.OpenAsync(ct))
+            await using (var command = connection.CreateCommand())
+            {
+                var where = Filter(command, practiceId, query with { AfterSequence = after });
+                command.CommandText = $"SELECT {Columns} FROM audit_events WHERE {where} ORDER BY sequence LIMIT {Batch}";
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    batch.Add(Read(reader, practiceId));
+                }
+            }
+
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+
+            if (batch.Count < Batch)
+            {
+                yield break;
+            }
+
+            after = batch[^1].Sequence;
+        }
+    }
+
+    /// <summary>The WHERE clause of <paramref name="query"/> over one practice, its values bound as parameters.</summary>
+    private static string Filter(SqliteCommand command, PracticeId practiceId, AuditQuery query)
+    {
         var where = new List<string> { "practice_id = $p" };
         command.Parameters.AddWithValue("$p", practiceId.ToString());
         if (query.From is { } from)
@@ -105,40 +156,47 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
             command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
         }
 
-        if (query.Action is { } action)
+        var actions = AuditQueryActions.Of(query);
+        if (actions is not null)
         {
-            where.Add("action = $action");
-            command.Parameters.AddWithValue("$action", action.ToString());
+            var names = new List<string>(actions.Count);
+            for (var i = 0; i < actions.Count; i++)
+            {
+                names.Add($"$action{i}");
+                command.Parameters.AddWithValue($"$action{i}", actions[i].ToString());
+            }
+
+            where.Add(names.Count == 0 ? "0" : $"action IN ({string.Join(", ", names)})");
         }
 
-        if (query.ActorUserId is { } actor)
+        AddEquals(command, where, "actor_user_id", "$actor", query.ActorUserId?.ToString());
+        AddEquals(command, where, "client_id", "$client", query.ClientId);
+        AddEquals(command, where, "result", "$result", query.Result?.ToString());
+        AddEquals(command, where, "target_type", "$ttype", query.TargetType);
+        AddEquals(command, where, "target_id", "$tid", query.TargetId);
+        AddEquals(command, where, "source_ip", "$ip", query.SourceIp);
+        if (query.BeforeSequence is { } before)
         {
-            where.Add("actor_user_id = $actor");
-            command.Parameters.AddWithValue("$actor", actor.ToString());
+            where.Add("sequence < $before");
+            command.Parameters.AddWithValue("$before", before);
         }
 
-        if (query.ClientId is { } client)
+        if (query.AfterSequence is { } after)
         {
-            where.Add("client_id = $client");
-            command.Parameters.AddWithValue("$client", client);
+            where.Add("sequence > $after");
+            command.Parameters.AddWithValue("$after", after);
         }
 
-        if (query.Result is { } result)
-        {
-            where.Add("result = $result");
-            command.Parameters.AddWithValue("$result", result.ToString());
-        }
+        return string.Join(" AND ", where);
+    }
 
-        command.CommandText = $"SELECT {Columns} FROM audit_events WHERE {string.Join(" AND ", where)} ORDER BY sequence DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
-        var events = new List<AuditEvent>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+    private static void AddEquals(SqliteCommand command, List<string> where, string column, string parameter, string? value)
+    {
+        if (value is not null)
         {
-            events.Add(Read(reader, practiceId));
+            where.Add($"{column} = {parameter}");
+            command.Parameters.AddWithValue(parameter, value);
         }
-
-        return events;
     }
 
     public async ValueTask DisposeAsync()

@@ -132,6 +132,60 @@ public abstract class AuditStoreContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
+    public async Task Query_ByTargetIpActionSetAndKeyset_PagesNewestFirstWithoutGapsOrRepeats()
+    {
+        var practice = PracticeId.New();
+        for (var i = 0; i < 7; i++)
+        {
+            var action = i % 2 == 0 ? AuditAction.PhiViewed : AuditAction.Exported;
+            await Log.RecordAsync(
+                Entry(practice, action) with { TargetType = i < 4 ? "client" : "session", TargetId = $"t-{i % 3}", SourceIp = i == 5 ? "203.0.113.9" : "198.51.100.1" },
+                Ct);
+        }
+
+        Assert.Equal([4L, 3L, 2L, 1L], (await Store.QueryAsync(practice, new AuditQuery(TargetType: "client"), Ct)).Select(e => e.Sequence));
+        Assert.Equal([7L, 4L, 1L], (await Store.QueryAsync(practice, new AuditQuery(TargetId: "t-0"), Ct)).Select(e => e.Sequence));
+        Assert.Equal([6L], (await Store.QueryAsync(practice, new AuditQuery(SourceIp: "203.0.113.9"), Ct)).Select(e => e.Sequence));
+        Assert.Equal(7, (await Store.QueryAsync(practice, new AuditQuery(Actions: [AuditAction.PhiViewed, AuditAction.Exported]), Ct)).Count);
+        Assert.Empty(await Store.QueryAsync(practice, new AuditQuery(Action: AuditAction.SignIn, Actions: [AuditAction.PhiViewed]), Ct));
+
+        var pages = new List<long>();
+        long? before = null;
+        while (true)
+        {
+            var page = await Store.QueryAsync(practice, new AuditQuery(Limit: 3, BeforeSequence: before), Ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            pages.AddRange(page.Select(e => e.Sequence));
+            before = page[^1].Sequence;
+        }
+
+        Assert.Equal([7L, 6L, 5L, 4L, 3L, 2L, 1L], pages);
+    }
+
+    [EngineFact]
+    public async Task Stream_FilteredRange_YieldsEveryMatchOldestFirstOnlyOfThePractice()
+    {
+        var practice = PracticeId.New();
+        var other = PracticeId.New();
+        for (var i = 0; i < 2_500; i++)
+        {
+            await Log.RecordAsync(Entry(practice, i % 5 == 0 ? AuditAction.Exported : AuditAction.PhiViewed), Ct);
+        }
+
+        await Log.RecordAsync(Entry(other, AuditAction.Exported), Ct);
+
+        var all = await Store.StreamAsync(practice, new AuditQuery(Limit: 1), Ct).ToListAsync(Ct);
+        Assert.Equal(Enumerable.Range(1, 2_500).Select(i => (long)i), all.Select(e => e.Sequence));
+        var exports = await Store.StreamAsync(practice, new AuditQuery(Action: AuditAction.Exported, AfterSequence: 10, BeforeSequence: 2_400), Ct).ToListAsync(Ct);
+        Assert.Equal(Enumerable.Range(11, 2_389).Where(i => (i - 1) % 5 == 0).Select(i => (long)i), exports.Select(e => e.Sequence));
+        Assert.All(exports, e => Assert.Equal(practice, e.PracticeId));
+    }
+
+    [EngineFact]
     public async Task Append_BuilderThatSkipsASequence_IsRefused()
     {
         var practice = PracticeId.New();

@@ -122,9 +122,10 @@ internal static class MongoAuditDocuments
             filter.Add(MongoAuditFields.Timestamp, time);
         }
 
-        if (query.Action is { } action)
+        var actions = AuditQueryActions.Of(query);
+        if (actions is not null)
         {
-            filter.Add(MongoAuditFields.Action, action.ToString());
+            filter.Add(MongoAuditFields.Action, new BsonDocument("$in", new BsonArray(actions.Select(a => a.ToString()))));
         }
 
         if (query.ActorUserId is { } actor)
@@ -143,6 +144,25 @@ internal static class MongoAuditDocuments
             filter.Add(MongoAuditFields.Result, result.ToString());
         }
 
+        AddEquals(filter, MongoAuditFields.TargetType, query.TargetType);
+        AddEquals(filter, MongoAuditFields.TargetId, query.TargetId);
+        AddEquals(filter, MongoAuditFields.SourceIp, query.SourceIp);
+        var sequence = new BsonDocument();
+        if (query.BeforeSequence is { } before)
+        {
+            sequence.Add("$lt", new BsonInt64(before));
+        }
+
+        if (query.AfterSequence is { } after)
+        {
+            sequence.Add("$gt", new BsonInt64(after));
+        }
+
+        if (sequence.ElementCount > 0)
+        {
+            filter.Add(MongoAuditFields.Sequence, sequence);
+        }
+
         return filter;
     }
 
@@ -151,6 +171,14 @@ internal static class MongoAuditDocuments
     {
         ArgumentNullException.ThrowIfNull(query);
         return Math.Clamp(query.Limit, 1, 10_000);
+    }
+
+    private static void AddEquals(BsonDocument filter, string name, string? value)
+    {
+        if (value is not null)
+        {
+            filter.Add(name, value);
+        }
     }
 
     private static void AddOptional(BsonDocument document, string name, string? value)
