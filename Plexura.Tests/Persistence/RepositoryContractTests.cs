@@ -36,6 +36,34 @@ public abstract class RepositoryContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
+    public async Task PracticeUpdate_PolicySettings_RoundTrip()
+    {
+        var practice = await NewPracticeAsync();
+        var designated = UserId.New();
+        var hours = new WorkingHours([DayOfWeek.Saturday, DayOfWeek.Monday], new TimeOnly(7, 30), new TimeOnly(19, 15));
+        await Practices.UpdateAsync(
+            practice.Id,
+            practice with
+            {
+                WorkingHours = hours,
+                EmergencyAccessMembers = [designated],
+                EmergencyAccessMinutes = 90,
+                DefaultTemplateKey = "soap",
+                AdminsManageSettings = true,
+            },
+            Ct);
+
+        var stored = await Practices.GetAsync(practice.Id, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal([DayOfWeek.Saturday, DayOfWeek.Monday], stored.WorkingHours!.Days);
+        Assert.Equal((hours.Opens, hours.Closes), (stored.WorkingHours.Opens, stored.WorkingHours.Closes));
+        Assert.True(stored.IsEmergencyAccessMember(designated));
+        Assert.False(stored.IsEmergencyAccessMember(UserId.New()));
+        Assert.Equal((90, "soap", true), (stored.EmergencyAccessMinutes, stored.DefaultTemplateKey, stored.AdminsManageSettings));
+    }
+
+    [EngineFact]
     public async Task PracticeAdd_SameIdTwice_ThrowsDuplicate()
     {
         var practice = await NewPracticeAsync();
