@@ -23,6 +23,9 @@ public static class Policies
     /// <remarks>Only the first check: which clients, and what may be done to each, is decided per record by the Core use cases.</remarks>
     public const string ClientRecords = "client-records";
 
+    /// <summary>Signed in as an owner, admin or compliance officer of the practice: the compliance center (audit log and its reports).</summary>
+    public const string AuditReaders = "audit-readers";
+
     /// <summary>Adds the policies; the default policy is <see cref="SignedIn"/> on the Plexura scheme.</summary>
     public static void Add(AuthorizationOptions options)
     {
@@ -49,5 +52,10 @@ public static class Policies
             .RequireAuthenticatedUser()
             .RequireClaim(PlexuraPrincipal.PracticeIdClaim)
             .RequireClaim(PlexuraPrincipal.RoleClaim, nameof(PracticeRole.Owner), nameof(PracticeRole.Admin), nameof(PracticeRole.Clinician)));
+        options.AddPolicy(AuditReaders, policy => policy
+            .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PlexuraPrincipal.PracticeIdClaim)
+            .RequireClaim(PlexuraPrincipal.RoleClaim, nameof(PracticeRole.Owner), nameof(PracticeRole.Admin), nameof(PracticeRole.Compliance)));
     }
 }

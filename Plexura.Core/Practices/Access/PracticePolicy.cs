@@ -29,6 +29,12 @@ public static class PracticePolicy
     /// <summary>Shown to a clinician or compliance officer who tries to change the practice's note templates.</summary>
     public const string NotATemplateManagerMessage = "Only the practice's owners and admins can change its note templates.";
 
+    /// <summary>Shown to a clinician who opens the compliance center.</summary>
+    public const string NotAnAuditReaderMessage = "Only the practice's owners, admins and compliance staff can open the audit log.";
+
+    /// <summary>Shown to an owner, admin or compliance officer without a second factor who opens the compliance center.</summary>
+    public const string AuditReaderNeedsMfaMessage = "Set up two-step sign-in to open the compliance center.";
+
     /// <summary>Shown to anyone but an owner who tries to change the practice's own settings (its time zone).</summary>
     public const string NotAnOwnerMessage = "Only the practice's owners can change the practice settings.";
 
@@ -83,6 +89,25 @@ public static class PracticePolicy
     {
         ArgumentNullException.ThrowIfNull(actor);
         return actor.Role == PracticeRole.Owner ? RequireManager(actor, NotAnOwnerMessage) : PracticeDecision.Deny("role", NotAnOwnerMessage);
+    }
+
+    /// <summary>
+    /// Whether the actor may read the practice's audit log and its reports (the compliance center): search, charts,
+    /// exports, chain verification, accounting of disclosures, breach impact, break-glass review.
+    /// </summary>
+    /// <remarks>
+    /// Owners, admins and compliance staff, each with a second factor: the log shows who opened which client's record,
+    /// which is itself sensitive. Compliance staff read; nothing in the compliance center changes clinical data.
+    /// </remarks>
+    public static PracticeDecision CanReadAuditLog(PracticeActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.Role is not (PracticeRole.Owner or PracticeRole.Admin or PracticeRole.Compliance))
+        {
+            return PracticeDecision.Deny("role", NotAnAuditReaderMessage);
+        }
+
+        return actor.HasMfa ? PracticeDecision.Allowed : PracticeDecision.Deny("mfa-required", AuditReaderNeedsMfaMessage);
     }
 
     /// <summary>Whether the actor may invite someone with <paramref name="role"/> (and resend or revoke such an invitation).</summary>
