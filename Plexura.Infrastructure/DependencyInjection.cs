@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Access;
 using Plexura.Core.Auditing;
+using Plexura.Core.Auditing.Signing;
 using Plexura.Core.Clients;
 using Plexura.Core.Common;
 using Plexura.Core.Consent;
@@ -83,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<ITranscriptRepository, TranscriptRepository>();
         services.AddSingleton<INoteTemplateRepository, NoteTemplateRepository>();
         services.AddSingleton<INotePreferenceRepository, NotePreferenceRepository>();
+        services.AddSingleton<IAuditSigner, AuditSigner>();
         services.AddSingleton<INoteRepository, NoteRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 

@@ -9,6 +9,7 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Notes;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices;
+using Plexura.Infrastructure.Auditing;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
 using Plexura.Core.Transcription;
@@ -308,6 +309,17 @@ internal static class Collections
         (v, n) => v with { Version = n },
         [new IndexDefinition(DocumentFields.Of(nameof(NoteVersion.NoteId)), Unique: false)]);
 
+    /// <summary>Each practice's export signing key (one per practice, id = practice id; the private key protected by the master key).</summary>
+    public static readonly CollectionDefinition<AuditSigningKeyDocument> AuditSigningKeys = new(
+        "audit_signing_keys",
+        AuditSigningKeyDocument.RecordType,
+        IsPracticeOwned: true,
+        k => k.Id,
+        k => k.PracticeId,
+        k => k.Version,
+        (k, v) => k with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -335,6 +347,7 @@ internal static class Collections
         CollectionShape.Of(NotePreferences),
         CollectionShape.Of(Notes),
         CollectionShape.Of(NoteVersions),
+        CollectionShape.Of(AuditSigningKeys),
     ];
 }
 

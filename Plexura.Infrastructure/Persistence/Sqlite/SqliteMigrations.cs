@@ -98,6 +98,7 @@ internal static class SqliteMigrations
         new(23, "note versions", (c, t) => CreateCollectionAsync(c, t, Collections.NoteVersions)),
         new(24, "note templates", (c, t) => CreateCollectionAsync(c, t, Collections.NoteTemplates)),
         new(25, "note preferences", (c, t) => CreateCollectionAsync(c, t, Collections.NotePreferences)),
+        new(26, "audit signing keys", (c, t) => CreateCollectionAsync(c, t, Collections.AuditSigningKeys)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
