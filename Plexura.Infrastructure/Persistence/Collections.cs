@@ -9,12 +9,12 @@ using Plexura.Core.Memberships;
 using Plexura.Core.Notes;
 using Plexura.Core.Notes.Templates;
 using Plexura.Core.Practices;
-using Plexura.Infrastructure.Auditing;
 using Plexura.Core.Security;
 using Plexura.Core.Sessions;
 using Plexura.Core.Transcription;
 using Plexura.Core.Users;
 using Plexura.Infrastructure.Audio;
+using Plexura.Infrastructure.Auditing;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Security.DataProtection;
 
