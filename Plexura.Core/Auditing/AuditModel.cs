@@ -76,6 +76,15 @@ public enum AuditAction
     /// use case ran; always recorded with result Denied.
     /// </summary>
     AccessRefused,
+
+    /// <summary>The audit log, a compliance chart or report was viewed (the filters set are named, never their values).</summary>
+    AuditLogViewed,
+
+    /// <summary>The audit chain was verified (on demand or by the daily job); the result is in the details.</summary>
+    AuditChainVerified,
+
+    /// <summary>An owner or compliance officer reviewed and acknowledged a break-glass emergency access.</summary>
+    EmergencyAccessReviewed,
 }
 
 /// <summary>How it ended.</summary>
