@@ -217,7 +217,7 @@ public sealed class GetComplianceDashboardHandler(
         var addresses = await statistics.CountByAsync(
             pid, new AuditGrouping([window], AuditGroupKey.SourceIp, [AuditAction.SignInFailed], MinCount: InvestigationRules.FailedSignInsPerIp, Limit: MaxMembers), ct);
         var items = new List<InvestigationItem>();
-        items.AddRange(accounts.Select(g => new InvestigationItem(
+        items.AddRange(accounts.Where(g => g.Key is not null).Select(g => new InvestigationItem(
             NameOf(names, g.Key),
             g.Count,
             $"{g.Count} failed sign-ins to this account in {hours} hours.",
