@@ -28,10 +28,10 @@ public static class PracticeCalendar
         TimeSpan offset;
         if (zone.IsInvalidTime(local))
         {
-            // Inside the gap: with the offset in force before it, the instant is the one the clocks jumped at.
-            offset = zone.GetUtcOffset(local.AddHours(-3));
+            return GapEnd(local, zone);
         }
-        else if (zone.IsAmbiguousTime(local))
+
+        if (zone.IsAmbiguousTime(local))
         {
             // Twice: the first occurrence has the larger offset.
             offset = zone.GetAmbiguousTimeOffsets(local).Max();
@@ -42,6 +42,26 @@ public static class PracticeCalendar
         }
 
         return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>The instant the clocks jumped over <paramref name="local"/>: the first one whose wall-clock time is past it.</summary>
+    /// <remarks>
+    /// It lies between <paramref name="local"/> read with the offset after the jump (still before it) and with the
+    /// offset before (already after it); transitions fall on whole minutes, so a walk by minutes finds it.
+    /// </remarks>
+    private static DateTimeOffset GapEnd(DateTime local, TimeZoneInfo zone)
+    {
+        var before = zone.GetUtcOffset(local.AddHours(-3));
+        var after = zone.GetUtcOffset(local.AddHours(3));
+        var instant = new DateTimeOffset(local, after).ToUniversalTime();
+        var last = new DateTimeOffset(local, before).ToUniversalTime();
+        instant = new DateTimeOffset(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        while (instant < last && TimeZoneInfo.ConvertTime(instant, zone).DateTime < local)
+        {
+            instant = instant.AddMinutes(1);
+        }
+
+        return instant;
     }
 
     /// <summary>

@@ -16,6 +16,13 @@ namespace Plexura.Tests.Components;
 /// <summary>The compliance dashboard page on the real use case: cards with their audit-log links, charts with text alternatives.</summary>
 public sealed class ComplianceDashboardPageTests : AppComponentTestBase
 {
+    private readonly StoredResults _verifications = new();
+
+    public ComplianceDashboardPageTests()
+    {
+        Context.Services.AddSingleton<IAuditVerificationResults>(_verifications);
+    }
+
     [Fact]
     public async Task Dashboard_RepeatedFailedSignIns_CardLinksToTheFilteredAuditLogAndTheChartSaysItInWords()
     {
@@ -81,7 +88,7 @@ public sealed class ComplianceDashboardPageTests : AppComponentTestBase
     [Fact]
     public async Task Dashboard_StoredBrokenVerification_SaysWhereTheChainBreaks()
     {
-        Context.Services.AddSingleton<IAuditVerificationResults>(new StoredResult(new AuditVerificationSummary(Time.GetUtcNow().AddHours(-2), false, 120, 7)));
+        _verifications.Latest = new AuditVerificationSummary(Time.GetUtcNow().AddHours(-2), false, 120, 7);
         await SignInNewOwnerAsync();
         await EnrollMfaAsync();
 
@@ -112,8 +119,11 @@ public sealed class ComplianceDashboardPageTests : AppComponentTestBase
             Ct);
     }
 
-    private sealed class StoredResult(AuditVerificationSummary summary) : IAuditVerificationResults
+    /// <summary>Stands in for the checkpoint feature's store of verification results: none until a test sets one.</summary>
+    private sealed class StoredResults : IAuditVerificationResults
     {
-        public Task<AuditVerificationSummary?> LatestAsync(PracticeId practiceId, CancellationToken ct) => Task.FromResult<AuditVerificationSummary?>(summary);
+        public AuditVerificationSummary? Latest { get; set; }
+
+        public Task<AuditVerificationSummary?> LatestAsync(PracticeId practiceId, CancellationToken ct) => Task.FromResult(Latest);
     }
 }
