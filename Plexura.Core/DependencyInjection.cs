@@ -13,6 +13,8 @@ using Plexura.Core.Clients.GetClient;
 using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
+using Plexura.Core.Compliance;
+using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -135,6 +137,10 @@ public static class DependencyInjection
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
+
+        // Compliance dashboard. Until the checkpoint feature stores verification results, none exist (TryAdd: it replaces this).
+        services.TryAddSingleton<IAuditVerificationResults, NoAuditVerificationResults>();
+        services.AddScoped<GetComplianceDashboardHandler>();
 
         services.AddScoped<InviteMemberHandler>();
         services.AddScoped<ResendInvitationHandler>();

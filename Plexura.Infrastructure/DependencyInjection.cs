@@ -131,6 +131,7 @@ public static class DependencyInjection
         services.AddSingleton<IStorageEngine, SqliteEngine>();
         services.AddSingleton<IDocumentStore, SqliteDocumentStore>();
         services.AddSingleton<IAuditStore, SqliteAuditStore>();
+        services.AddSingleton<Core.Compliance.IAuditStatistics, SqliteAuditStatistics>();
     }
 
     private static void AddMongo(IServiceCollection services)

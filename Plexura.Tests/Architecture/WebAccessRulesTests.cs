@@ -44,6 +44,7 @@ public sealed class WebAccessRulesTests
             "Clients" => Policies.ClientRecords,
             "Sessions" => Policies.ClientRecords,
             "Practice" => Policies.PracticeManager,
+            "Compliance" => Policies.AuditReaders,
             _ => null,
         };
         if (expected is not null)

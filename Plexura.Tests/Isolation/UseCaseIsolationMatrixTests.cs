@@ -13,6 +13,7 @@ using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
+using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -223,6 +224,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<GetFirstRunChecklistHandler>(actor).HandleAsync(new GetFirstRunChecklistCommand(), Client, Ct)),
         Act<RecentFailedSignInsHandler>(Managers, false, (m, actor, t) =>
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
+        List<GetComplianceDashboardHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance], async (m, actor, t) =>
+            (await m.Acting<GetComplianceDashboardHandler>(actor).HandleAsync(new GetComplianceDashboardQuery(), Client, Ct)).PhiViewsByMember.Select(v => $"{v.UserId}")),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
         Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>

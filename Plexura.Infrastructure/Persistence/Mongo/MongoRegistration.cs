@@ -24,6 +24,7 @@ internal static class MongoRegistration
         services.AddSingleton<IStorageEngine, MongoEngine>();
         services.AddSingleton<IDocumentStore, MongoDocumentStore>();
         services.AddSingleton<IAuditStore, MongoAuditStore>();
+        services.AddSingleton<Core.Compliance.IAuditStatistics, MongoAuditStatistics>();
     }
 
     /// <summary>Client settings from the connection string, which never reaches a log or an exception message.</summary>
