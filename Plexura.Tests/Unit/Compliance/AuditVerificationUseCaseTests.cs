@@ -121,7 +121,8 @@ public sealed class AuditVerificationUseCaseTests(SqliteStorageFixture fixture) 
         await Fixture.Get<IAuditCheckpointService>().CreateAsync(owner.PracticeId, "on-demand", Ct);
         await RecordAsync(owner.PracticeId, 2);
 
-        await As<AuditCheckpointJob>(owner).RunAsync(new Core.Jobs.JobContext(Core.Jobs.JobId.New(), AuditCheckpointJob.JobKind, owner.PracticeId, "{}", 1), Ct);
+        var job = new AuditCheckpointJob(Fixture.Get<IAuditCheckpointService>(), Fixture.Get<AuditVerificationRunner>());
+        await job.RunAsync(new Core.Jobs.JobContext(Core.Jobs.JobId.New(), AuditCheckpointJob.JobKind, owner.PracticeId, "{}", 1), Ct);
 
         var stored = await Fixture.Get<IAuditCheckpointStore>().ListVerificationsAsync(owner.PracticeId, 5, Ct);
         Assert.True(stored[0].IsValid, stored[0].Problem);
