@@ -13,8 +13,8 @@ using Plexura.Core.Clients.GetClient;
 using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
-using Plexura.Core.Compliance;
 using Plexura.Core.Compliance.GetComplianceDashboard;
+using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -98,6 +98,14 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<ComplianceMail>();
+        services.AddSingleton<IAuditCheckpointService, AuditCheckpointService>();
+        services.AddSingleton<AuditVerificationRunner>();
+        services.AddSingleton<IAuditVerificationResults, StoredAuditVerificationResults>();
+        services.AddScoped<StartAuditVerificationHandler>();
+        services.AddScoped<GetAuditVerificationHandler>();
+        services.AddJobHandler<AuditCheckpointJob>();
+        services.AddRecurringJob<AuditCheckpointSweepJob>(AuditCheckpointSweepJob.Every);
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionValidator>();
@@ -139,7 +147,6 @@ public static class DependencyInjection
         services.AddScoped<RecentFailedSignInsHandler>();
 
         // Compliance dashboard. Until the checkpoint feature stores verification results, none exist (TryAdd: it replaces this).
-        services.TryAddSingleton<IAuditVerificationResults, NoAuditVerificationResults>();
         services.AddScoped<GetComplianceDashboardHandler>();
 
         services.AddScoped<InviteMemberHandler>();

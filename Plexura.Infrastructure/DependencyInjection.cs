@@ -5,6 +5,7 @@ using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Auditing.Signing;
 using Plexura.Core.Clients;
+using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Common;
 using Plexura.Core.Consent;
 using Plexura.Core.Email;
@@ -85,6 +86,7 @@ public static class DependencyInjection
         services.AddSingleton<INoteTemplateRepository, NoteTemplateRepository>();
         services.AddSingleton<INotePreferenceRepository, NotePreferenceRepository>();
         services.AddSingleton<IAuditSigner, AuditSigner>();
+        services.AddSingleton<IAuditCheckpointStore, AuditCheckpointStore>();
         services.AddSingleton<INoteRepository, NoteRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 

@@ -7,126 +7,238 @@ namespace Plexura.Core.Auditing;
 /// <param name="EventsChecked">How many events were read.</param>
 /// <param name="FirstBrokenSequence">The first sequence number that fails, or null.</param>
 /// <param name="Problem">What is wrong at that event, or null.</param>
-public sealed record AuditChainReport(bool IsValid, long EventsChecked, long? FirstBrokenSequence, string? Problem);
+public sealed record AuditChainReport(bool IsValid, long EventsChecked, long? FirstBrokenSequence, string? Problem)
+{
+    /// <summary>How many of the given checkpoints the chain was found to extend (all of them when valid).</summary>
+    public int CheckpointsChecked { get; init; }
+}
+
+/// <summary>A chain head remembered outside the database: the event at <paramref name="Sequence"/> must still have <paramref name="Hash"/>.</summary>
+/// <param name="Sequence">The head's sequence number (1 or more).</param>
+/// <param name="Hash">The head event's hash (lowercase hex).</param>
+public sealed record AuditChainCheckpoint(long Sequence, string Hash);
+
+/// <summary>How far a running verification is; read from any thread while it runs.</summary>
+public sealed class AuditChainProgress
+{
+    private long _checked;
+    private long _total;
+
+    /// <summary>Events checked so far (approximate while running: updated in steps).</summary>
+    public long EventsChecked => Volatile.Read(ref _checked);
+
+    /// <summary>The chain's length when the run started (0 until known).</summary>
+    public long EventsTotal => Volatile.Read(ref _total);
+
+    internal void SetTotal(long total) => Volatile.Write(ref _total, total);
+
+    internal void Add(long count) => Interlocked.Add(ref _checked, count);
+}
 
 /// <summary>Recomputes a practice's hash chain and reports the first broken sequence number.</summary>
 /// <remarks>
 /// Detects an altered event (its hash no longer matches), a removed or inserted event (a sequence gap or a
-/// previous-hash mismatch) and a rewritten tail (links break at the first rewritten event).
+/// previous-hash mismatch), a rewritten tail (links break at the first rewritten event) and, given checkpoints kept
+/// outside the database, a rewrite whose later hashes were all recomputed (the event at a checkpoint's sequence no
+/// longer has the checkpoint's hash) or a chain cut short (it ends before a checkpoint).
 /// <para>
-/// Hashing is the expensive part and does not depend on the order, so events are read in batches and each batch is
-/// hashed on the thread pool while the next one is read. The links (sequence and previous hash) are then checked
-/// strictly in chain order, so the report is exactly that of checking one event after the other.
+/// Reading and hashing are the expensive parts and neither depends on the order, so a long chain is split into one
+/// range of sequence numbers per core, each read (its own cursor) and hashed on the thread pool at once, with the
+/// links inside a range checked there. The ranges are then joined strictly in chain order (the first event of each
+/// range must link to the last of the one before), so the report is exactly that of checking one event after the
+/// other.
 /// </para>
 /// </remarks>
 public sealed class AuditChainVerifier(IAuditStore store)
 {
-    private const int BatchSize = 256;
+    // Below this, one range: splitting costs a query per range and a short chain is quick anyway.
+    private const long MinEventsPerRange = 16_384;
 
-    // Batches hashed ahead of the in-order check: enough to keep every core busy, bounded to cap memory.
-    private static readonly int MaxBatchesInFlight = Math.Max(2, Environment.ProcessorCount);
+    private const int ProgressStep = 4_096;
+
+    private static readonly int Ranges = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Verifies the whole chain of the practice.</summary>
-    public async Task<AuditChainReport> VerifyAsync(PracticeId practiceId, CancellationToken ct)
+    public Task<AuditChainReport> VerifyAsync(PracticeId practiceId, CancellationToken ct) =>
+        VerifyAsync(practiceId, [], null, ct);
+
+    /// <summary>
+    /// Verifies the whole chain of the practice and that it extends every checkpoint: the event at each checkpoint's
+    /// sequence still has the checkpoint's hash. <paramref name="progress"/>, when given, counts the events checked.
+    /// </summary>
+    public async Task<AuditChainReport> VerifyAsync(
+        PracticeId practiceId, IReadOnlyCollection<AuditChainCheckpoint> checkpoints, AuditChainProgress? progress, CancellationToken ct)
     {
-        var state = new ChainState();
-        var pending = new Queue<HashedBatch>();
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        var expectedAt = new Dictionary<long, string>();
+        foreach (var checkpoint in checkpoints)
+        {
+            if (checkpoint.Sequence >= 1 && !expectedAt.TryAdd(checkpoint.Sequence, checkpoint.Hash)
+                && !string.Equals(expectedAt[checkpoint.Sequence], checkpoint.Hash, StringComparison.Ordinal))
+            {
+                // Two checkpoints disagree about one event: at most one can hold, so the chain cannot extend both.
+                return new AuditChainReport(false, 0, checkpoint.Sequence, $"Two checkpoints name different hashes for sequence {checkpoint.Sequence}.");
+            }
+        }
+
+        var newest = await store.QueryAsync(practiceId, new AuditQuery(Limit: 1), ct);
+        var head = newest.Count == 0 ? 0 : newest[0].Sequence;
+        progress?.SetTotal(head);
+        var count = head < 2 * MinEventsPerRange ? 1 : (int)Math.Min(Ranges, head / MinEventsPerRange);
+        var starts = Enumerable.Range(0, count).Select(i => 1 + (head * i / count)).ToArray();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ranges = new Task<RangeResult>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = starts[i];
+            var end = i + 1 < count ? starts[i + 1] : long.MaxValue;
+            ranges[i] = Task.Run(() => CheckRangeAsync(practiceId, start, end, expectedAt, progress, stop.Token), stop.Token);
+        }
+
         try
         {
-            var batch = new List<AuditEvent>(BatchSize);
-            await foreach (var e in store.ReadChainAsync(practiceId, 1, ct))
-            {
-                batch.Add(e);
-                if (batch.Count < BatchSize)
-                {
-                    continue;
-                }
-
-                pending.Enqueue(HashedBatch.Start(batch));
-                batch = new List<AuditEvent>(BatchSize);
-                if (pending.Count >= MaxBatchesInFlight && await CheckAsync(pending.Dequeue(), state) is { } broken)
-                {
-                    return broken;
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                pending.Enqueue(HashedBatch.Start(batch));
-            }
-
-            while (pending.TryDequeue(out var hashed))
-            {
-                if (await CheckAsync(hashed, state) is { } broken)
-                {
-                    return broken;
-                }
-            }
-
-            return new AuditChainReport(true, state.CheckedCount, null, null);
+            return await JoinAsync(ranges, expectedAt, checkpoints.Count);
         }
         finally
         {
-            // Never leave hashing work running (or its exceptions unobserved) after returning or throwing.
-            await Task.WhenAll(pending.Select(p => (Task)p.HashesMatch)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Never leave range work running (or its exceptions unobserved) after returning or throwing.
+            await stop.CancelAsync();
+            await ((Task)Task.WhenAll(ranges)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    /// <summary>Checks a batch in chain order; returns the report of the first broken event, or null.</summary>
-    private static async Task<AuditChainReport?> CheckAsync(HashedBatch hashed, ChainState state)
+    /// <summary>Joins the ranges' results in chain order into the report of a one-by-one check.</summary>
+    private static async Task<AuditChainReport> JoinAsync(Task<RangeResult>[] ranges, Dictionary<long, string> expectedAt, int checkpointCount)
     {
-        var hashesMatch = await hashed.HashesMatch;
-        for (var i = 0; i < hashed.Events.Count; i++)
+        var expected = AuditChainHead.Genesis;
+        long checkedCount = 0;
+        for (var i = 0; i < ranges.Length; i++)
         {
-            var e = hashed.Events[i];
-            state.CheckedCount++;
-            var problem = Check(e, state.Expected, hashesMatch[i]);
+            var range = await ranges[i];
+            if (range.First is not { } first)
+            {
+                // No event in this range: the chain ends here, unless a later range has events (a gap).
+                for (var j = i + 1; j < ranges.Length; j++)
+                {
+                    if ((await ranges[j]).First is { } later)
+                    {
+                        return Broken(checkedCount + 1, expected, Gap(expected, later.Sequence));
+                    }
+                }
+
+                break;
+            }
+
+            // The first event of a range, checked in the same order as every other event.
+            var problem = first.Sequence != expected.Sequence + 1 ? Gap(expected, first.Sequence)
+                : !string.Equals(first.PreviousHash, expected.Hash, StringComparison.Ordinal) ? LinkBroken
+                : first.Problem;
             if (problem is not null)
             {
-                return new AuditChainReport(false, state.CheckedCount, state.Expected.Sequence + 1, problem);
+                return Broken(checkedCount + 1, expected, problem);
             }
 
-            state.Expected = new AuditChainHead(e.Sequence, e.Hash);
-        }
-
-        return null;
-    }
-
-    private static string? Check(AuditEvent e, AuditChainHead expected, bool hashMatches)
-    {
-        if (e.Sequence != expected.Sequence + 1)
-        {
-            return $"Expected sequence {expected.Sequence + 1} but found {e.Sequence}: events are missing.";
-        }
-
-        if (!string.Equals(e.PreviousHash, expected.Hash, StringComparison.Ordinal))
-        {
-            return "The previous-hash link does not match the preceding event.";
-        }
-
-        return hashMatches ? null : "The event's content does not match its hash: it was altered.";
-    }
-
-    /// <summary>The last verified event and how many have been read.</summary>
-    private sealed class ChainState
-    {
-        public AuditChainHead Expected { get; set; } = AuditChainHead.Genesis;
-
-        public long CheckedCount { get; set; }
-    }
-
-    /// <summary>A batch of events in chain order and the task that checks each one's stored hash.</summary>
-    private sealed record HashedBatch(List<AuditEvent> Events, Task<bool[]> HashesMatch)
-    {
-        public static HashedBatch Start(List<AuditEvent> events) => new(events, Task.Run(() =>
-        {
-            var matches = new bool[events.Count];
-            for (var i = 0; i < matches.Length; i++)
+            if (range.Problem is { } broken)
             {
-                matches[i] = AuditHasher.HashEquals(events[i], events[i].Hash);
+                return new AuditChainReport(false, checkedCount + broken.Checked, broken.Sequence, broken.Message);
             }
 
-            return matches;
-        }));
+            checkedCount += range.Checked;
+            expected = range.Last;
+        }
+
+        // Every checkpoint must lie inside the chain: one past its end means events were removed from the end.
+        var beyond = expectedAt.Keys.Where(s => s > expected.Sequence).DefaultIfEmpty().Min();
+        if (beyond > 0)
+        {
+            return Broken(checkedCount, expected,
+                $"The chain ends at sequence {expected.Sequence} but a checkpoint names sequence {beyond}: events were removed from the end.")
+                with { CheckpointsChecked = expectedAt.Count(c => c.Key <= expected.Sequence) };
+        }
+
+        return new AuditChainReport(true, checkedCount, null, null) { CheckpointsChecked = checkpointCount };
     }
+
+    private static AuditChainReport Broken(long checkedCount, AuditChainHead expected, string problem) =>
+        new(false, checkedCount, expected.Sequence + 1, problem);
+
+    private const string LinkBroken = "The previous-hash link does not match the preceding event.";
+
+    private const string Altered = "The event's content does not match its hash: it was altered.";
+
+    private static string Gap(AuditChainHead expected, long found) =>
+        $"Expected sequence {expected.Sequence + 1} but found {found}: events are missing.";
+
+    private static string CheckpointMismatch(long sequence) =>
+        $"The event at sequence {sequence} no longer has the hash of a signed checkpoint: an event at or before it was rewritten.";
+
+    /// <summary>Reads and checks the events with sequence numbers in [start, end); the first one's link is left to the join.</summary>
+    private async Task<RangeResult> CheckRangeAsync(
+        PracticeId practiceId, long start, long end, Dictionary<long, string> expectedAt, AuditChainProgress? progress, CancellationToken ct)
+    {
+        FirstEvent? first = null;
+        var last = AuditChainHead.Genesis;
+        long checkedCount = 0;
+        var unreported = 0;
+        try
+        {
+            await foreach (var e in store.ReadChainAsync(practiceId, start, ct))
+            {
+                if (e.Sequence >= end)
+                {
+                    break;
+                }
+
+                checkedCount++;
+                if (++unreported == ProgressStep)
+                {
+                    progress?.Add(unreported);
+                    unreported = 0;
+                }
+
+                string? problem;
+                if (first is null)
+                {
+                    first = new FirstEvent(e.Sequence, e.PreviousHash, CheckContent(e, expectedAt));
+                }
+                else if ((problem = e.Sequence != last.Sequence + 1 ? Gap(last, e.Sequence)
+                    : !string.Equals(e.PreviousHash, last.Hash, StringComparison.Ordinal) ? LinkBroken
+                    : CheckContent(e, expectedAt)) is not null)
+                {
+                    return new RangeResult(first, checkedCount, last, new RangeProblem(checkedCount, last.Sequence + 1, problem));
+                }
+
+                last = new AuditChainHead(e.Sequence, e.Hash);
+            }
+
+            return new RangeResult(first, checkedCount, last, null);
+        }
+        finally
+        {
+            progress?.Add(unreported);
+        }
+    }
+
+    /// <summary>The event's own hash, then its checkpoint if one names its sequence; null when both hold.</summary>
+    private static string? CheckContent(AuditEvent e, Dictionary<long, string> expectedAt)
+    {
+        if (!AuditHasher.HashEquals(e, e.Hash))
+        {
+            return Altered;
+        }
+
+        return expectedAt.TryGetValue(e.Sequence, out var hash) && !string.Equals(hash, e.Hash, StringComparison.Ordinal)
+            ? CheckpointMismatch(e.Sequence)
+            : null;
+    }
+
+    /// <summary>A range's first event, whose link to the range before is checked by the join.</summary>
+    private sealed record FirstEvent(long Sequence, string PreviousHash, string? Problem);
+
+    /// <summary>The first broken event inside a range: how many of the range's events were read up to it, included.</summary>
+    private sealed record RangeProblem(long Checked, long Sequence, string Message);
+
+    /// <summary>What a range found.</summary>
+    private sealed record RangeResult(FirstEvent? First, long Checked, AuditChainHead Last, RangeProblem? Problem);
 }

@@ -317,9 +317,80 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         NullableString(r, 10),
         NullableString(r, 11),
         ParseEnum(Results, r.GetString(12)),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(13)) ?? [],
+        ReadDetails(r.GetString(13)),
         r.GetString(14),
         r.GetString(15));
+
+    /// <summary>
+    /// The details as stored by <see cref="JsonSerializer"/>: a flat object of strings. Verification reads every event,
+    /// so the common case (no escapes, which the serializer writes for quotes, control, non-ASCII and HTML-sensitive
+    /// characters) is split by hand; anything else goes through the serializer.
+    /// </summary>
+    internal static Dictionary<string, string> ReadDetails(string json)
+    {
+        if (json.Length == 2 && json == "{}")
+        {
+            return new Dictionary<string, string>(0);
+        }
+
+        if (json.Contains('\\', StringComparison.Ordinal) || TrySplitDetails(json) is not { } details)
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+        }
+
+        return details;
+    }
+
+    /// <summary>Parses <c>{"k":"v",...}</c> without escapes; null when the text has any other shape.</summary>
+    private static Dictionary<string, string>? TrySplitDetails(string json)
+    {
+        var span = json.AsSpan();
+        if (span.Length < 2 || span[0] != '{' || span[^1] != '}')
+        {
+            return null;
+        }
+
+        var details = new Dictionary<string, string>(4);
+        var i = 1;
+        while (true)
+        {
+            if (!TryReadString(span, ref i, out var key) || i >= span.Length || span[i++] != ':'
+                || !TryReadString(span, ref i, out var value) || !details.TryAdd(key, value) || i >= span.Length)
+            {
+                return null;
+            }
+
+            var next = span[i++];
+            if (next == '}')
+            {
+                return i == span.Length ? details : null;
+            }
+
+            if (next != ',')
+            {
+                return null;
+            }
+        }
+    }
+
+    private static bool TryReadString(ReadOnlySpan<char> span, ref int i, out string value)
+    {
+        value = string.Empty;
+        if (i >= span.Length || span[i] != '"')
+        {
+            return false;
+        }
+
+        var length = span[(i + 1)..].IndexOf('"');
+        if (length < 0)
+        {
+            return false;
+        }
+
+        value = new string(span.Slice(i + 1, length));
+        i += length + 2;
+        return true;
+    }
 
     private static T ParseEnum<T>(FrozenDictionary<string, T> names, string value)
         where T : struct, Enum => names.TryGetValue(value, out var parsed) ? parsed : Enum.Parse<T>(value);

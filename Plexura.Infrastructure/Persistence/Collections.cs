@@ -1,5 +1,6 @@
 using Plexura.Core.Access;
 using Plexura.Core.Clients;
+using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -320,6 +321,28 @@ internal static class Collections
         (k, v) => k with { Version = v },
         []);
 
+    /// <summary>Signed checkpoints of each practice's audit chain head (hashes only).</summary>
+    public static readonly CollectionDefinition<AuditCheckpoint> AuditCheckpoints = new(
+        "audit_checkpoints",
+        "audit checkpoint",
+        IsPracticeOwned: true,
+        c => c.Id.ToString("D"),
+        c => c.PracticeId,
+        c => c.Version,
+        (c, v) => c with { Version = v },
+        []);
+
+    /// <summary>Each practice's recorded chain verifications.</summary>
+    public static readonly CollectionDefinition<AuditVerification> AuditVerifications = new(
+        "audit_verifications",
+        "audit verification",
+        IsPracticeOwned: true,
+        v => v.Id.ToString("D"),
+        v => v.PracticeId,
+        v => v.Version,
+        (v, version) => v with { Version = version },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -348,6 +371,8 @@ internal static class Collections
         CollectionShape.Of(Notes),
         CollectionShape.Of(NoteVersions),
         CollectionShape.Of(AuditSigningKeys),
+        CollectionShape.Of(AuditCheckpoints),
+        CollectionShape.Of(AuditVerifications),
     ];
 }
 

@@ -4,7 +4,7 @@ using MudBlazor;
 using OtpNet;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
-using Plexura.Core.Compliance;
+using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
@@ -88,7 +88,7 @@ public sealed class ComplianceDashboardPageTests : AppComponentTestBase
     [Fact]
     public async Task Dashboard_StoredBrokenVerification_SaysWhereTheChainBreaks()
     {
-        _verifications.Latest = new AuditVerificationSummary(Time.GetUtcNow().AddHours(-2), false, 120, 7);
+        _verifications.Latest = new AuditVerificationSummary(Time.GetUtcNow().AddHours(-2), false, 120, 7, 0);
         await SignInNewOwnerAsync();
         await EnrollMfaAsync();
 

@@ -14,6 +14,7 @@ using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
 using Plexura.Core.Compliance.GetComplianceDashboard;
+using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -83,6 +84,8 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
     private static readonly PracticeRole[] Roles = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance];
 
     private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
+
+    private static readonly PracticeRole[] AuditReaders = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance];
 
     /// <summary>A tenth of a second of silence: a valid chunk of samples.</summary>
     private static readonly byte[] Samples = new byte[PcmWav.SampleRate / 10 * PcmWav.BytesPerSample];
@@ -232,6 +235,14 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<SetAudioRetentionHandler>(actor).HandleAsync(new SetAudioRetentionCommand(AudioRetention.OneDay), Client, Ct)),
         Act<SetPracticeTimeZoneHandler>([PracticeRole.Owner], false, (m, actor, t) =>
             m.Acting<SetPracticeTimeZoneHandler>(actor).HandleAsync(new SetPracticeTimeZoneCommand("Europe/London"), Client, Ct)),
+        Act<StartAuditVerificationHandler>(AuditReaders, false, async (m, actor, t) =>
+        {
+            // Waits for the run: it reads and writes nothing but its own practice's chain, results and audit events.
+            await m.Acting<StartAuditVerificationHandler>(actor).HandleAsync(new StartAuditVerificationCommand(null), Client, Ct);
+            await m.Fixture.Get<AuditVerificationRunner>().Current(actor.PracticeId)!.Completion;
+        }),
+        Act<GetAuditVerificationHandler>(AuditReaders, false, (m, actor, t) =>
+            m.Acting<GetAuditVerificationHandler>(actor).HandleAsync(new GetAuditVerificationQuery(), Client, Ct)),
         Act<LeavePracticeHandler>([PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance], false, (m, actor, t) =>
             m.Acting<LeavePracticeHandler>(actor).HandleAsync(new LeavePracticeCommand(), Client, Ct)),
         Act<CreateTemplateHandler>(Managers, false, (m, actor, t) =>

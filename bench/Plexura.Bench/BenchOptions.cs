@@ -13,6 +13,7 @@ internal enum Scenario
     Recorders,
     RiskScan,
     Drafting,
+    AuditVerify,
     All,
 }
 
@@ -92,7 +93,7 @@ internal sealed record BenchOptions(
 
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
     public bool Runs(Scenario scenario) =>
-        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting));
+        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify));
 
     public static BenchOptions Parse(string[] args)
     {
@@ -153,6 +154,7 @@ internal sealed record BenchOptions(
         "recorders" => Scenario.Recorders,
         "risk-scan" => Scenario.RiskScan,
         "drafting" => Scenario.Drafting,
+        "audit-verify" => Scenario.AuditVerify,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -168,7 +170,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -199,5 +201,7 @@ internal sealed record BenchOptions(
         "drafting (not part of all; the note page needs Debian's chromium):\n" +
         "  --notes               timed notes, after one warm-up note (default 20)\n" +
         "  --token-ms            pause between two streamed chunks of the model's output (default 20)\n" +
-        "  --browser             auto|on|off: first words timed in the note page when it exists (default auto)";
+        "  --browser             auto|on|off: first words timed in the note page when it exists (default auto)\n" +
+        "audit-verify (not part of all):\n" +
+        "  --verify-events       length of the bulk-seeded chain that is verified (1000000 is the issue's figure)";
 }

@@ -100,6 +100,17 @@ internal static class BenchProgram
             Console.WriteLine();
         }
 
+        if (options.Runs(Scenario.AuditVerify))
+        {
+            await WithSqliteAsync(async (provider, databasePath) =>
+            {
+                Console.WriteLine($"== audit-verify: chain verification rate, one chain of {options.VerifyEvents:N0} events on SQLite ==");
+                var result = await new AuditVerifyBenchmarks(provider.GetRequiredService<AuditChainVerifier>(), provider.GetRequiredService<IAuditStore>(), databasePath, options).RunAsync();
+                ResultTable.Print([result]);
+                Console.WriteLine();
+            });
+        }
+
         return 0;
     }
 

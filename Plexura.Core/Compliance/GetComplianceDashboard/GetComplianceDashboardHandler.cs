@@ -1,6 +1,7 @@
 using System.Globalization;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
+using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices;

@@ -100,6 +100,8 @@ internal static class SqliteMigrations
         new(25, "note preferences", (c, t) => CreateCollectionAsync(c, t, Collections.NotePreferences)),
         new(26, "audit signing keys", (c, t) => CreateCollectionAsync(c, t, Collections.AuditSigningKeys)),
         new(29, "audit statistics index", (c, t) => ExecuteAsync(c, t, Auditing.SqliteAuditStatistics.CreateIndexSql)),
+        new(32, "audit checkpoints", (c, t) => CreateCollectionAsync(c, t, Collections.AuditCheckpoints)),
+        new(33, "audit verifications", (c, t) => CreateCollectionAsync(c, t, Collections.AuditVerifications)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
