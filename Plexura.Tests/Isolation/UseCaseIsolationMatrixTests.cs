@@ -13,6 +13,8 @@ using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
+using Plexura.Core.Compliance;
+using Plexura.Core.Compliance.SearchAuditLog;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -223,6 +225,9 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<GetFirstRunChecklistHandler>(actor).HandleAsync(new GetFirstRunChecklistCommand(), Client, Ct)),
         Act<RecentFailedSignInsHandler>(Managers, false, (m, actor, t) =>
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
+        List<SearchAuditLogHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance], async (m, actor, t) =>
+            (await m.Acting<SearchAuditLogHandler>(actor).HandleAsync(new SearchAuditLogCommand(new AuditFilterInput(), PageSize: 200), Client, Ct))
+                .Events.SelectMany(e => new[] { e.Id.ToString(), e.ClientId ?? string.Empty, e.TargetId ?? string.Empty }).Where(id => id.Length > 0)),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
         Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>
