@@ -15,6 +15,7 @@ using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Checkpoints;
+using Plexura.Core.Compliance.SearchAuditLog;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -145,6 +146,7 @@ public static class DependencyInjection
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
+        services.AddScoped<SearchAuditLogHandler>();
 
         // Compliance dashboard. Until the checkpoint feature stores verification results, none exist (TryAdd: it replaces this).
         services.AddScoped<GetComplianceDashboardHandler>();

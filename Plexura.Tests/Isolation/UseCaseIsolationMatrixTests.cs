@@ -15,6 +15,8 @@ using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
 using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Checkpoints;
+using Plexura.Core.Compliance;
+using Plexura.Core.Compliance.SearchAuditLog;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -229,6 +231,9 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
         List<GetComplianceDashboardHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance], async (m, actor, t) =>
             (await m.Acting<GetComplianceDashboardHandler>(actor).HandleAsync(new GetComplianceDashboardQuery(), Client, Ct)).PhiViewsByMember.Select(v => $"{v.UserId}")),
+        List<SearchAuditLogHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance], async (m, actor, t) =>
+            (await m.Acting<SearchAuditLogHandler>(actor).HandleAsync(new SearchAuditLogCommand(new AuditFilterInput(), PageSize: 200), Client, Ct))
+                .Events.SelectMany(e => new[] { e.Id.ToString(), e.ClientId ?? string.Empty, e.TargetId ?? string.Empty }).Where(id => id.Length > 0)),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
         Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>

@@ -14,6 +14,7 @@ internal enum Scenario
     RiskScan,
     Drafting,
     AuditVerify,
+    AuditQuery,
     All,
 }
 
@@ -91,9 +92,15 @@ internal sealed record BenchOptions(
     /// <summary>drafting: auto (the note page in headless Chromium when it exists, else in process only), on (required) or off.</summary>
     public string DraftBrowser { get; init; } = "auto";
 
+    /// <summary>audit-query: events seeded into the queried practice.</summary>
+    public int QueryEvents { get; init; } = 1_000_000;
+
+    /// <summary>audit-query: timed first-page queries per filter.</summary>
+    public int QueryRuns { get; init; } = 50;
+
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
     public bool Runs(Scenario scenario) =>
-        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify));
+        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify or Scenario.AuditQuery));
 
     public static BenchOptions Parse(string[] args)
     {
@@ -125,6 +132,8 @@ internal sealed record BenchOptions(
                 "--think-ms" => options with { Think = NotNegative(name, text) },
                 "--sign-in-per-minute" => options with { SignInPerMinute = Positive(name, text) },
                 "--clients" => options with { Clients = Positive(name, text) },
+                "--query-events" => options with { QueryEvents = Positive(name, text) },
+                "--query-runs" => options with { QueryRuns = Positive(name, text) },
                 "--circuits" => options with { Circuits = Positive(name, text) },
                 "--recorders" => options with { Recorders = [.. text.Split(',').Select(r => Positive(name, r))] },
                 "--step-seconds" => options with { StepSeconds = Positive(name, text) },
@@ -155,6 +164,7 @@ internal sealed record BenchOptions(
         "risk-scan" => Scenario.RiskScan,
         "drafting" => Scenario.Drafting,
         "audit-verify" => Scenario.AuditVerify,
+        "audit-query" => Scenario.AuditQuery,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -170,7 +180,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -184,6 +194,9 @@ internal sealed record BenchOptions(
         "  --attackers           concurrent attackers of each burst, comma-separated (default 16,64,128)\n" +
         "  --think-ms            pause of each signed-in client between requests (default 50)\n" +
         "  --sign-in-per-minute  per-IP sign-in limit of the main run (default 10000000; a last run uses the app's default)\n" +
+        "audit-query (not part of all; seeds a million events):\n" +
+        "  --query-events        events seeded into the queried practice (default 1000000)\n" +
+        "  --query-runs          timed first-page queries per filter (default 50)\n" +
         "client-search:\n" +
         "  --clients             clients seeded into the searched practice (default 10000)\n" +
         "circuits (needs Debian's chromium; not part of all):\n" +

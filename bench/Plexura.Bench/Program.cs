@@ -46,6 +46,16 @@ internal static class BenchProgram
             await RunClientSearchAsync(options);
         }
 
+        if (options.Runs(Scenario.AuditQuery))
+        {
+            await WithSqliteAsync(async (provider, databasePath) =>
+            {
+                Console.WriteLine("== audit-query: first page of the audit log viewer per single filter (SQLite) ==");
+                await new AuditQueryBenchmarks(provider.GetRequiredService<IAuditStore>(), databasePath, options).RunAsync();
+                Console.WriteLine();
+            });
+        }
+
         if (options.Runs(Scenario.Bcrypt))
         {
             Console.WriteLine("== bcrypt: the real BcryptPasswordHasher ==");

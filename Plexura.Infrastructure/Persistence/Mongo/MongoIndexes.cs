@@ -38,6 +38,16 @@ internal static class MongoIndexes
         new(AuditCollection, "ix_audit_events_client", Keys(MongoAuditFields.PracticeId, MongoAuditFields.ClientId), Unique: false,
             PartialFilter: new BsonDocument(MongoAuditFields.ClientId, new BsonDocument("$exists", true))),
         new(AuditCollection, "ix_audit_events_actor", Keys(MongoAuditFields.PracticeId, MongoAuditFields.ActorUserId), Unique: false),
+
+        // The viewer's single filters, newest first: equality on the field, then the sequence for the sort and the keyset.
+        new(AuditCollection, "ix_audit_events_action_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.Action, MongoAuditFields.Sequence), Unique: false),
+        new(AuditCollection, "ix_audit_events_result_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.Result, MongoAuditFields.Sequence), Unique: false),
+        new(AuditCollection, "ix_audit_events_actor_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.ActorUserId, MongoAuditFields.Sequence), Unique: false),
+        new(AuditCollection, "ix_audit_events_client_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.ClientId, MongoAuditFields.Sequence), Unique: false,
+            PartialFilter: new BsonDocument(MongoAuditFields.ClientId, new BsonDocument("$exists", true))),
+        new(AuditCollection, "ix_audit_events_target_type_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.TargetType, MongoAuditFields.Sequence), Unique: false),
+        new(AuditCollection, "ix_audit_events_target_id_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.TargetId, MongoAuditFields.Sequence), Unique: false),
+        new(AuditCollection, "ix_audit_events_source_ip_sequence", Keys(MongoAuditFields.PracticeId, MongoAuditFields.SourceIp, MongoAuditFields.Sequence), Unique: false),
     ];
 
     /// <summary>Every index of every collection in <see cref="Collections.All"/>, then the audit log's.</summary>

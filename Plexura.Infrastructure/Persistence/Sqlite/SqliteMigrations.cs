@@ -99,6 +99,17 @@ internal static class SqliteMigrations
         new(24, "note templates", (c, t) => CreateCollectionAsync(c, t, Collections.NoteTemplates)),
         new(25, "note preferences", (c, t) => CreateCollectionAsync(c, t, Collections.NotePreferences)),
         new(26, "audit signing keys", (c, t) => CreateCollectionAsync(c, t, Collections.AuditSigningKeys)),
+
+        // The audit log viewer's single filters, each led by the practice and ending in the sequence, so "the newest page
+        // with this value" walks one index range backwards and stops after a page, at any size. The actor and client
+        // indexes of step 2 already end in the sequence: every index of a WITHOUT ROWID table carries the primary key.
+        new(27, "audit log filter indexes", (c, t) => ExecuteAsync(c, t, """
+            CREATE INDEX ix_audit_events_action ON audit_events (practice_id, action, sequence);
+            CREATE INDEX ix_audit_events_result ON audit_events (practice_id, result, sequence);
+            CREATE INDEX ix_audit_events_target_type ON audit_events (practice_id, target_type, sequence) WHERE target_type IS NOT NULL;
+            CREATE INDEX ix_audit_events_target_id ON audit_events (practice_id, target_id, sequence) WHERE target_id IS NOT NULL;
+            CREATE INDEX ix_audit_events_source_ip ON audit_events (practice_id, source_ip, sequence) WHERE source_ip IS NOT NULL;
+            """)),
         new(29, "audit statistics index", (c, t) => ExecuteAsync(c, t, Auditing.SqliteAuditStatistics.CreateIndexSql)),
         new(32, "audit checkpoints", (c, t) => CreateCollectionAsync(c, t, Collections.AuditCheckpoints)),
         new(33, "audit verifications", (c, t) => CreateCollectionAsync(c, t, Collections.AuditVerifications)),

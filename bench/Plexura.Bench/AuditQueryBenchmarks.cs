@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Plexura.Core.Auditing;
+using Plexura.Core.Common;
+
+namespace Plexura.Bench;
+
+/// <summary>
+/// audit-query: the first page of the audit log viewer (51 events newest first: a page of 50 and one to know there is
+/// an older page), with each single filter, over one practice holding <see cref="BenchOptions.QueryEvents"/> events.
+/// </summary>
+/// <remarks>
+/// The chain is seeded straight into the app's SQLite file in one transaction (rows hashed and chained with the real
+/// <see cref="AuditHasher"/>, so the chain is valid), because a million appends through the log would take minutes;
+/// the queries then go through the app's own <see cref="IAuditStore"/>. Events span three years, oldest first; the
+/// mix: 50 members, 2,000 clients, 1,000 IP addresses, PHI views most, one break-glass use in 10,000, 2 % denials.
+/// </remarks>
+internal sealed class AuditQueryBenchmarks(IAuditStore store, string databasePath, BenchOptions options)
+{
+    private const int PageLimit = 51;
+    private const double AimMs = 100;
+
+    private static readonly AuditAction[] Mix =
+    [
+        AuditAction.PhiViewed, AuditAction.PhiViewed, AuditAction.PhiViewed, AuditAction.PhiViewed, AuditAction.PhiViewed,
+        AuditAction.SignIn, AuditAction.Updated, AuditAction.Created, AuditAction.SignOut, AuditAction.Exported,
+    ];
+
+    private readonly PracticeId _practice = PracticeId.New();
+    private readonly UserId[] _members = [.. Enumerable.Range(0, 50).Select(_ => UserId.New())];
+    private readonly string[] _clients = [.. Enumerable.Range(0, 2_000).Select(_ => Guid.NewGuid().ToString("D"))];
+    private DateTimeOffset _start;
+    private DateTimeOffset _end;
+    private string _someTargetId = string.Empty;
+
+    public async Task RunAsync()
+    {
+        Console.WriteLine($"Seeding {options.QueryEvents:N0} events into one practice ...");
+        var seed = Stopwatch.StartNew();
+        await SeedAsync();
+        Console.WriteLine($"    (seeded in {seed.Elapsed.TotalSeconds:N1} s, database {new FileInfo(databasePath).Length / 1024.0 / 1024.0:N0} MiB)");
+
+        var cases = new (string Name, AuditQuery Query)[]
+        {
+            ("no filter", new AuditQuery()),
+            ("time: last 7 days", new AuditQuery(From: _end.AddDays(-7), To: _end.AddMinutes(1))),
+            ("time: one day 2 years ago", new AuditQuery(From: _end.AddYears(-2), To: _end.AddYears(-2).AddDays(1))),
+            ("time: 7 years (everything)", new AuditQuery(From: _end.AddYears(-7), To: _end.AddMinutes(1))),
+            ("action: PhiViewed (50 %)", new AuditQuery(Action: AuditAction.PhiViewed)),
+            ("action: EmergencyAccess (rare)", new AuditQuery(Action: AuditAction.EmergencyAccess)),
+            ("actor: one of 50 members", new AuditQuery(ActorUserId: _members[7])),
+            ("client: one of 2,000", new AuditQuery(ClientId: _clients[42])),
+            ("result: Denied (2 %)", new AuditQuery(Result: AuditResult.Denied)),
+            ("target type: session", new AuditQuery(TargetType: "session")),
+            ("target id: one record", new AuditQuery(TargetId: _someTargetId)),
+            ("source IP: one of 1,000", new AuditQuery(SourceIp: "10.0.3.77")),
+            ("actor: unknown (no match)", new AuditQuery(ActorUserId: UserId.New())),
+        };
+
+        Console.WriteLine($"First page ({PageLimit} events newest first) per single filter, {options.QueryRuns} timed runs after 3 warm-ups:");
+        Console.WriteLine($"{"filter",-34} {"rows",5} {"p50 ms",8} {"p95 ms",8} {"max ms",8}  aim < {AimMs} ms");
+        foreach (var (name, query) in cases)
+        {
+            var limited = query with { Limit = PageLimit };
+            var rows = 0;
+            for (var i = 0; i < 3; i++)
+            {
+                rows = (await store.QueryAsync(_practice, limited, CancellationToken.None)).Count;
+            }
+
+            var ticks = new long[options.QueryRuns];
+            for (var i = 0; i < ticks.Length; i++)
+            {
+                var begun = Stopwatch.GetTimestamp();
+                await store.QueryAsync(_practice, limited, CancellationToken.None);
+                ticks[i] = Stopwatch.GetTimestamp() - begun;
+            }
+
+            var summary = LatencySummary.Of(ticks);
+            var verdict = summary.P95Ms < AimMs ? "ok" : "SLOW";
+            Console.WriteLine($"{name,-34} {rows,5} {summary.P50Ms,8:N2} {summary.P95Ms,8:N2} {summary.MaxMs,8:N2}  {verdict}");
+        }
+    }
+
+    private async Task SeedAsync()
+    {
+        _end = DateTimeOffset.UtcNow;
+        _start = _end.AddYears(-3);
+        var total = options.QueryEvents;
+        var stepMs = (_end - _start).TotalMilliseconds / total;
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using (var pragma = connection.CreateCommand())
+        {
+            // Seeding only: a large page cache for the random-order index inserts, no fsync.
+            pragma.CommandText = "PRAGMA cache_size = -2000000; PRAGMA synchronous = OFF;";
+            await pragma.ExecuteNonQueryAsync();
+        }
+
+        await using var transaction = connection.BeginTransaction();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText =
+            "INSERT INTO audit_events (id, practice_id, sequence, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, " +
+            "target_type, target_id, client_id, result, details, previous_hash, hash) " +
+            "VALUES ($id, $p, $seq, $ts, $uid, $email, $ip, $ua, $action, $tt, $tid, $cid, $result, $details, $prev, $hash)";
+        var names = new[] { "$id", "$p", "$seq", "$ts", "$uid", "$email", "$ip", "$ua", "$action", "$tt", "$tid", "$cid", "$result", "$details", "$prev", "$hash" };
+        var p = names.Select(n => insert.Parameters.Add(n, n is "$seq" or "$ts" ? SqliteType.Integer : SqliteType.Text)).ToArray();
+        insert.Prepare();
+
+        var head = AuditChainHead.Genesis;
+        var random = new Random(13);
+        for (var i = 0; i < total; i++)
+        {
+            var sequence = head.Sequence + 1;
+            var ms = _start.ToUnixTimeMilliseconds() + (long)(i * stepMs);
+            var member = random.Next(_members.Length);
+            var action = i % 10_000 == 5_000 ? AuditAction.EmergencyAccess : Mix[random.Next(Mix.Length)];
+            var client = action is AuditAction.PhiViewed or AuditAction.Updated or AuditAction.Exported or AuditAction.EmergencyAccess
+                ? _clients[random.Next(_clients.Length)]
+                : null;
+            var targetType = client is null ? "session" : "client";
+            var targetId = client ?? Guid.CreateVersion7().ToString("D");
+            var result = random.Next(50) == 0 ? AuditResult.Denied : AuditResult.Success;
+            var e = new AuditEvent(
+                Guid.CreateVersion7(),
+                _practice,
+                sequence,
+                DateTimeOffset.FromUnixTimeMilliseconds(ms),
+                _members[member],
+                $"member{member}@example-clinic.org",
+                $"10.0.{random.Next(4)}.{random.Next(250)}",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+                action,
+                targetType,
+                targetId,
+                client,
+                result,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["reason"] = "treatment" },
+                head.Hash,
+                Hash: string.Empty);
+            e = e with { Hash = AuditHasher.ComputeHash(e) };
+            if (i == total / 3)
+            {
+                _someTargetId = targetId;
+            }
+
+            p[0].Value = e.Id.ToString("D");
+            p[1].Value = _practice.ToString();
+            p[2].Value = e.Sequence;
+            p[3].Value = ms;
+            p[4].Value = e.ActorUserId!.Value.ToString();
+            p[5].Value = e.ActorEmail;
+            p[6].Value = e.SourceIp;
+            p[7].Value = e.UserAgent;
+            p[8].Value = e.Action.ToString();
+            p[9].Value = e.TargetType;
+            p[10].Value = e.TargetId;
+            p[11].Value = (object?)e.ClientId ?? DBNull.Value;
+            p[12].Value = e.Result.ToString();
+            p[13].Value = JsonSerializer.Serialize(e.Details);
+            p[14].Value = e.PreviousHash;
+            p[15].Value = e.Hash;
+            await insert.ExecuteNonQueryAsync();
+            head = new AuditChainHead(sequence, e.Hash);
+        }
+
+        await transaction.CommitAsync();
+    }
+}
