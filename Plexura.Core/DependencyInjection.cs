@@ -13,6 +13,7 @@ using Plexura.Core.Clients.GetClient;
 using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
+using Plexura.Core.Compliance.Reports;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -135,6 +136,12 @@ public static class DependencyInjection
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
+
+        services.AddScoped<ClientReportAccess>();
+        services.AddScoped<ClientReportHandler>();
+        services.AddScoped<ClientReportCsvHandler>();
+        services.AddScoped<BreachReportHandler>();
+        services.AddScoped<BreachReportCsvHandler>();
 
         services.AddScoped<InviteMemberHandler>();
         services.AddScoped<ResendInvitationHandler>();
