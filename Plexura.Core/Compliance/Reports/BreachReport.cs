@@ -5,11 +5,12 @@ using Plexura.Core.Clients;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
 using Plexura.Core.Practices.Access;
+using Plexura.Core.Users;
 
 namespace Plexura.Core.Compliance.Reports;
 
 /// <summary>Which clients' PHI one actor, IP address or clinical session reached in a time window (§ 164.410).</summary>
-/// <param name="ActorUserId">Only what this member did.</param>
+/// <param name="Actor">Only what this member did: their user id or their email (a former member's too).</param>
 /// <param name="SourceIp">Only what came from this IP address.</param>
 /// <param name="SessionId">
 /// Only what concerned this clinical session (events whose target or <c>session</c> detail is the session). The audit
@@ -19,7 +20,7 @@ namespace Plexura.Core.Compliance.Reports;
 /// <param name="From">Start (inclusive); default 30 days before the end.</param>
 /// <param name="To">End (exclusive); default now.</param>
 public sealed record BreachReportCommand(
-    UserId? ActorUserId = null, string? SourceIp = null, ClinicalSessionId? SessionId = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+    string? Actor = null, string? SourceIp = null, ClinicalSessionId? SessionId = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 /// <summary>One affected client: how often their PHI was reached, and when first and last.</summary>
 /// <param name="ClientId">The client, by id (see <see cref="BreachReportHandler"/> for why no names).</param>
@@ -58,13 +59,16 @@ public sealed record BreachReportCsvCommand(BreachReportCommand Filter);
 /// clinical records, and a breach may reach hundreds of clients: decrypting all their names onto one page would be a
 /// second bulk disclosure. A member who may view a client opens it from its id through the audited client page.</para>
 /// </remarks>
-public sealed class BreachReportHandler(PracticeAccessGate gate, IAuditStore store, IAuditLog audit, TimeProvider time)
+public sealed class BreachReportHandler(PracticeAccessGate gate, IAuditStore store, IAuditLog audit, IUserRepository users, TimeProvider time)
 {
     /// <summary>The default window: the last 30 days.</summary>
     public static readonly TimeSpan DefaultSpan = TimeSpan.FromDays(30);
 
     /// <summary>Shown for a source IP that is not an IP address.</summary>
     public const string BadIpMessage = "The source IP must be an IPv4 or IPv6 address.";
+
+    /// <summary>Shown for an actor that is neither a user id nor an email.</summary>
+    public const string BadActorMessage = "Name the member by email or by user id.";
 
     /// <summary>The actions whose events reach a client's PHI.</summary>
     private static readonly IReadOnlyList<AuditAction> Reaching = [AuditAction.PhiViewed, AuditAction.Exported, AuditAction.EhrPushed, AuditAction.EmergencyAccess];
@@ -79,19 +83,27 @@ public sealed class BreachReportHandler(PracticeAccessGate gate, IAuditStore sto
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = await gate.RequireAsync(PracticePolicy.CanReadAuditLog, action, ReportAudit.BreachReport, client, ct);
-        var (window, ip) = await ReportAudit.RefusingInvalidInputAsync(
+        var (window, ip, actorRef) = await ReportAudit.RefusingInvalidInputAsync(
             audit, actor, client, action, ReportAudit.BreachReport, null, () => Validate(command, time.GetUtcNow()), ct);
+        var actorId = actorRef switch
+        {
+            null => (UserId?)null,
+            { Id: { } id } => id,
+            // An email that names no account matches no event: an id nobody has.
+            { Email: { } email } => (await users.FindByEmailAsync(email, ct))?.Id ?? new UserId(Guid.Empty),
+            _ => null,
+        };
         await ReportAudit.RecordAsync(
             audit, actor, client, action, AuditResult.Success, ReportAudit.BreachReport, null, ct,
             [
                 ("filters", ReportAudit.FilterNames(
-                    ("actor", command.ActorUserId is not null), ("ip", ip is not null), ("session", command.SessionId is not null),
+                    ("actor", actorRef is not null), ("ip", ip is not null), ("session", command.SessionId is not null),
                     ("from", command.From is not null), ("to", command.To is not null))),
                 .. extra,
             ]);
 
         var query = new AuditQuery(
-            From: window.From, To: window.To, ActorUserId: command.ActorUserId, SourceIp: ip, Result: AuditResult.Success, Actions: Reaching);
+            From: window.From, To: window.To, ActorUserId: actorId, SourceIp: ip, Result: AuditResult.Success, Actions: Reaching);
         var session = command.SessionId?.ToString();
         var rows = new Dictionary<ClientId, Tally>();
         long count = 0;
@@ -127,9 +139,27 @@ public sealed class BreachReportHandler(PracticeAccessGate gate, IAuditStore sto
             count);
     }
 
-    /// <summary>The window and the normalized IP of <paramref name="command"/>.</summary>
-    internal static (ReportWindow Window, string? Ip) Validate(BreachReportCommand command, DateTimeOffset now)
+    /// <summary>The window, the normalized IP and the actor of <paramref name="command"/>.</summary>
+    internal static (ReportWindow Window, string? Ip, ActorRef? Actor) Validate(BreachReportCommand command, DateTimeOffset now)
     {
+        ActorRef? actor = null;
+        if (!string.IsNullOrWhiteSpace(command.Actor))
+        {
+            var text = command.Actor.Trim();
+            if (UserId.TryParse(text, CultureInfo.InvariantCulture, out var id) && id.Value != Guid.Empty)
+            {
+                actor = new ActorRef(id, null);
+            }
+            else if (text.Length <= 320 && text.IndexOf('@', StringComparison.Ordinal) > 0)
+            {
+                actor = new ActorRef(null, text);
+            }
+            else
+            {
+                throw new ValidationFailedException(BadActorMessage);
+            }
+        }
+
         string? ip = null;
         if (!string.IsNullOrWhiteSpace(command.SourceIp))
         {
@@ -141,7 +171,7 @@ public sealed class BreachReportHandler(PracticeAccessGate gate, IAuditStore sto
             ip = address.ToString();
         }
 
-        return (ReportWindow.Resolve(command.From, command.To, now, DefaultSpan), ip);
+        return (ReportWindow.Resolve(command.From, command.To, now, DefaultSpan), ip, actor);
     }
 
     /// <summary>Whether the event concerns the clinical session: as its target, or named in its <c>session</c> detail.</summary>
@@ -173,6 +203,9 @@ public sealed class BreachReportHandler(PracticeAccessGate gate, IAuditStore sto
             return [];
         }
     }
+
+    /// <summary>The actor named by id or by email.</summary>
+    internal sealed record ActorRef(UserId? Id, string? Email);
 
     private sealed class Tally(DateTimeOffset first)
     {
