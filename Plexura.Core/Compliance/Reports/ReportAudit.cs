@@ -27,7 +27,12 @@ internal static class ReportAudit
         return names.Count == 0 ? "none" : string.Join(',', names);
     }
 
-    /// <summary>Writes one report event.</summary>
+    /// <summary>Writes one report event; the client a report is about is its target id, and also its client id unless it is an export.</summary>
+    /// <remarks>
+    /// A downloaded report holds the log's ids and codes, not the client's PHI. Written as an <see cref="AuditAction.Exported"/>
+    /// event with the client id as its client, the download would list itself in the client's next accounting of
+    /// disclosures as an export of the record; so an export names the client as its target only.
+    /// </remarks>
     public static Task<AuditEvent> RecordAsync(
         IAuditLog audit,
         PracticeActor actor,
@@ -46,8 +51,8 @@ internal static class ReportAudit
                 client.UserAgent,
                 action,
                 targetType,
-                null,
                 clientId?.ToString(),
+                action == AuditAction.Exported ? null : clientId?.ToString(),
                 result,
                 details.ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)),
             ct);

@@ -20,13 +20,14 @@ public sealed record ReportWindow(DateTimeOffset From, DateTimeOffset To)
     public const string TooLongMessage = "A report covers at most 7 years. Choose a shorter range.";
 
     /// <summary>
-    /// The window from <paramref name="from"/> to <paramref name="to"/>: a missing end is <paramref name="now"/>, a
-    /// missing start is <paramref name="defaultSpan"/> before the end.
+    /// The window from <paramref name="from"/> to <paramref name="to"/>: a missing end is just after <paramref name="now"/>
+    /// (the end is exclusive, and an event of this very millisecond belongs in the report), a missing start is
+    /// <paramref name="defaultSpan"/> before the end.
     /// </summary>
     /// <exception cref="ValidationFailedException">The start is not before the end, or the range is longer than 7 years.</exception>
     public static ReportWindow Resolve(DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset now, TimeSpan defaultSpan)
     {
-        var end = to ?? now;
+        var end = to ?? now.AddMilliseconds(1);
         var start = from ?? end - defaultSpan;
         if (start >= end)
         {
