@@ -13,6 +13,7 @@ using Plexura.Core.Clients.ListClients;
 using Plexura.Core.Clients.SearchClients;
 using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Common;
+using Plexura.Core.Compliance.Reports;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -82,6 +83,9 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
     private static readonly PracticeRole[] Roles = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Clinician, PracticeRole.Compliance];
 
     private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
+
+    /// <summary>Who reads the audit log and its reports (compliance staff only read: no other use case lets them change anything).</summary>
+    private static readonly PracticeRole[] AuditReaders = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance];
 
     /// <summary>A tenth of a second of silence: a valid chunk of samples.</summary>
     private static readonly byte[] Samples = new byte[PcmWav.SampleRate / 10 * PcmWav.BytesPerSample];
@@ -223,6 +227,14 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<GetFirstRunChecklistHandler>(actor).HandleAsync(new GetFirstRunChecklistCommand(), Client, Ct)),
         Act<RecentFailedSignInsHandler>(Managers, false, (m, actor, t) =>
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
+        Act<ClientReportHandler>(AuditReaders, true, (m, actor, t) =>
+            m.Acting<ClientReportHandler>(actor).HandleAsync(new ClientReportCommand(t.ClientId, ClientReportKind.Access), Client, Ct)),
+        Act<ClientReportCsvHandler>(AuditReaders, true, async (m, actor, t) =>
+            await (await m.Acting<ClientReportCsvHandler>(actor).HandleAsync(new ClientReportCsvCommand(t.ClientId, ClientReportKind.Disclosures), Client, Ct)).Lines.ToListAsync()),
+        List<BreachReportHandler>(AuditReaders, async (m, actor, t) =>
+            (await m.Acting<BreachReportHandler>(actor).HandleAsync(new BreachReportCommand(), Client, Ct)).Clients.Select(c => c.ClientId.ToString())),
+        Act<BreachReportCsvHandler>(AuditReaders, false, async (m, actor, t) =>
+            await (await m.Acting<BreachReportCsvHandler>(actor).HandleAsync(new BreachReportCsvCommand(new BreachReportCommand()), Client, Ct)).Lines.ToListAsync()),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
         Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>
