@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
-using Plexura.Web.Endpoints;
 using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Api;

@@ -2,7 +2,6 @@ using Bunit;
 using Plexura.Core.Auditing;
 using Plexura.Core.Clients;
 using Plexura.Core.Common;
-using Plexura.Core.Identity;
 using Plexura.Web.Components.Pages.Clients;
 using Plexura.Web.Components.Pages.Compliance;
 
