@@ -16,6 +16,7 @@ using Plexura.Core.Clients.UpdateClient;
 using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Compliance.SearchAuditLog;
+using Plexura.Core.Compliance.Reports;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -150,6 +151,12 @@ public static class DependencyInjection
 
         // Compliance dashboard. Until the checkpoint feature stores verification results, none exist (TryAdd: it replaces this).
         services.AddScoped<GetComplianceDashboardHandler>();
+
+        services.AddScoped<ClientReportAccess>();
+        services.AddScoped<ClientReportHandler>();
+        services.AddScoped<ClientReportCsvHandler>();
+        services.AddScoped<BreachReportHandler>();
+        services.AddScoped<BreachReportCsvHandler>();
 
         services.AddScoped<InviteMemberHandler>();
         services.AddScoped<ResendInvitationHandler>();

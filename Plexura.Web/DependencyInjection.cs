@@ -127,6 +127,7 @@ public static class DependencyInjection
         api.MapNoteEndpoints();
         api.MapMemberEndpoints();
         api.MapAuditLogEndpoints();
+        api.MapComplianceReportEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -17,6 +17,7 @@ using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Compliance;
 using Plexura.Core.Compliance.SearchAuditLog;
+using Plexura.Core.Compliance.Reports;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -87,6 +88,7 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
 
     private static readonly PracticeRole[] Managers = [PracticeRole.Owner, PracticeRole.Admin];
 
+    /// <summary>Who reads the audit log and its reports (compliance staff only read: no other use case lets them change anything).</summary>
     private static readonly PracticeRole[] AuditReaders = [PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance];
 
     /// <summary>A tenth of a second of silence: a valid chunk of samples.</summary>
@@ -234,6 +236,14 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         List<SearchAuditLogHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance], async (m, actor, t) =>
             (await m.Acting<SearchAuditLogHandler>(actor).HandleAsync(new SearchAuditLogCommand(new AuditFilterInput(), PageSize: 200), Client, Ct))
                 .Events.SelectMany(e => new[] { e.Id.ToString(), e.ClientId ?? string.Empty, e.TargetId ?? string.Empty }).Where(id => id.Length > 0)),
+        Act<ClientReportHandler>(AuditReaders, true, (m, actor, t) =>
+            m.Acting<ClientReportHandler>(actor).HandleAsync(new ClientReportCommand(t.ClientId, ClientReportKind.Access), Client, Ct)),
+        Act<ClientReportCsvHandler>(AuditReaders, true, async (m, actor, t) =>
+            await (await m.Acting<ClientReportCsvHandler>(actor).HandleAsync(new ClientReportCsvCommand(t.ClientId, ClientReportKind.Disclosures), Client, Ct)).Lines.ToListAsync()),
+        List<BreachReportHandler>(AuditReaders, async (m, actor, t) =>
+            (await m.Acting<BreachReportHandler>(actor).HandleAsync(new BreachReportCommand(), Client, Ct)).Clients.Select(c => c.ClientId.ToString())),
+        Act<BreachReportCsvHandler>(AuditReaders, false, async (m, actor, t) =>
+            await (await m.Acting<BreachReportCsvHandler>(actor).HandleAsync(new BreachReportCsvCommand(new BreachReportCommand()), Client, Ct)).Lines.ToListAsync()),
         Act<SetPracticeMfaRequirementHandler>(Managers, false, (m, actor, t) =>
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
         Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>
