@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plexura.Core.Access;
+using Plexura.Core.Access.Emergency;
 using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Access.ListClientAccess;
 using Plexura.Core.Access.RevokeClientAccess;
@@ -17,6 +18,7 @@ using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Compliance.SearchAuditLog;
 using Plexura.Core.Compliance.Reports;
+using Plexura.Core.Compliance.EmergencyReview;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -68,6 +70,7 @@ using Plexura.Core.Notes.Templates.SetMyDefaultTemplate;
 using Plexura.Core.Notes.Templates.UpdateTemplate;
 using Plexura.Core.Notes.Versions;
 using Plexura.Core.Practices.Access;
+using Plexura.Core.Practices.ChangeSettings;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
@@ -144,6 +147,13 @@ public static class DependencyInjection
         services.AddScoped<SetPracticeMfaRequirementHandler>();
         services.AddScoped<SetPracticeTimeZoneHandler>();
         services.AddScoped<SetAudioRetentionHandler>();
+        services.AddScoped<SetPracticeNameHandler>();
+        services.AddScoped<SetWorkingHoursHandler>();
+        services.AddScoped<SetPracticeDefaultTemplateHandler>();
+        services.AddScoped<SetEmergencyAccessMembersHandler>();
+        services.AddScoped<SetEmergencyAccessMinutesHandler>();
+        services.AddScoped<SetAdminsManageSettingsHandler>();
+        services.AddScoped<GetPracticeSettingsHandler>();
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
@@ -204,6 +214,12 @@ public static class DependencyInjection
         services.AddScoped<GrantClientAccessHandler>();
         services.AddScoped<RevokeClientAccessHandler>();
         services.AddScoped<ListClientAccessHandler>();
+
+        // Break-glass emergency access: declared on the client page, honoured by ClientAccessGate, reviewed in compliance.
+        services.AddScoped<DeclareEmergencyAccessHandler>();
+        services.AddScoped<GetEmergencyDesignationHandler>();
+        services.AddScoped<ListEmergencyAccessesHandler>();
+        services.AddScoped<AcknowledgeEmergencyAccessHandler>();
 
         services.AddScoped<MemberChanges>();
         services.AddScoped<ChangeMemberRoleHandler>();

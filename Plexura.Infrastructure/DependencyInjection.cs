@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Access;
+using Plexura.Core.Access.Emergency;
 using Plexura.Core.Auditing;
 using Plexura.Core.Auditing.Signing;
 using Plexura.Core.Clients;
@@ -88,6 +89,7 @@ public static class DependencyInjection
         services.AddSingleton<IAuditSigner, AuditSigner>();
         services.AddSingleton<IAuditCheckpointStore, AuditCheckpointStore>();
         services.AddSingleton<INoteRepository, NoteRepository>();
+        services.AddSingleton<IEmergencyAccessRepository, EmergencyAccessRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 
         services.AddSingleton<IBreachedPasswordList, BreachedPasswordList>();

@@ -128,6 +128,7 @@ public static class DependencyInjection
         api.MapMemberEndpoints();
         api.MapAuditLogEndpoints();
         api.MapComplianceReportEndpoints();
+        api.MapEmergencyAccessEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

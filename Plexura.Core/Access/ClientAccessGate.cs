@@ -1,7 +1,10 @@
+using System.Globalization;
+using Plexura.Core.Access.Emergency;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
 using Plexura.Core.Memberships;
+using Plexura.Core.Practices;
 using Plexura.Core.Practices.Access;
 
 namespace Plexura.Core.Access;
@@ -12,8 +15,14 @@ namespace Plexura.Core.Access;
 /// <param name="Access">The member's configured access and grant on the client, read fresh.</param>
 public sealed record AuthorizedClientAccess(PracticeActor Actor, ClientAccessFacts Facts, MemberAccess Access)
 {
+    /// <summary>When the access rests on a break-glass emergency access, when that ends; null for ordinary access.</summary>
+    public DateTimeOffset? EmergencyUntil { get; init; }
+
     /// <summary>Everything the member may do to the client now (what a page shows as buttons, what the extension may offer).</summary>
-    public ClientPermissions Permissions => ClientAuthorization.Effective(Actor.Role, Actor.UserId, Access, Facts);
+    /// <remarks>Under an emergency access: view only, never edit, push or export.</remarks>
+    public ClientPermissions Permissions => EmergencyUntil is null
+        ? ClientAuthorization.Effective(Actor.Role, Actor.UserId, Access, Facts)
+        : new ClientPermissions(true, false, false, false);
 }
 
 /// <summary>A member's configured client access with all their grants, to decide for many clients without more reads.</summary>
@@ -52,6 +61,12 @@ public sealed class MemberAccessMap
 /// audited the same way (code <c>unknown-client</c>: probing for ids is worth seeing) and thrown as
 /// <see cref="RecordNotFoundException"/>, so another practice's client is indistinguishable from none. An allowed
 /// attempt is not audited here: the use case records what it actually did.
+/// <para>Break-glass (HIPAA 5.1): a clinician refused a view only because they hold no permission on the client
+/// (code <c>not-granted</c>) is let through while they hold an active, unexpired <see cref="EmergencyAccess"/> to it
+/// and are still designated by the practice. Each such view is audited here as <see cref="AuditAction.EmergencyAccess"/>
+/// (phase <c>view</c>), and the access carries <see cref="AuthorizedClientAccess.EmergencyUntil"/> with view-only
+/// permissions. Edit, push and export are never opened this way, nor does an emergency override a practice rule
+/// (verified email, the practice's MFA requirement) or a compliance officer's exclusion from clinical content.</para>
 /// </remarks>
 public sealed class ClientAccessGate(
     PracticeActorLoader loader,
@@ -59,7 +74,10 @@ public sealed class ClientAccessGate(
     IMembershipRepository memberships,
     IClientGrantRepository grants,
     IClientDirectory clients,
-    IAuditLog audit)
+    IAuditLog audit,
+    IPracticeRepository practices,
+    IEmergencyAccessRepository emergencies,
+    TimeProvider time)
 {
     /// <summary>The actor and client when <paramref name="permission"/> is allowed; otherwise audits and throws.</summary>
     public async Task<AuthorizedClientAccess> RequireAsync(ClientId clientId, ClientPermission permission, ClientInfo client, CancellationToken ct)
@@ -92,6 +110,17 @@ public sealed class ClientAccessGate(
         var decision = access is null
             ? AccessDecision.Deny("not-a-member", PracticeActorLoader.NotAMemberMessage)
             : ClientAuthorization.Decide(actor, access, facts, permission);
+        if (!decision.IsAllowed
+            && permission == ClientPermission.View
+            && decision.Code == "not-granted"
+            && await ActiveEmergencyAsync(actor, clientId, ct) is { } emergency)
+        {
+            await AccessAudit.RecordAsync(
+                audit, actor, client, AuditAction.EmergencyAccess, AuditResult.Success, EmergencyAccess.RecordType, emergency.Id.ToString(), clientId, ct,
+                ("phase", "view"), ("until", emergency.ExpiresAt.ToString("O", CultureInfo.InvariantCulture)));
+            return new AuthorizedClientAccess(actor, facts, access!) { EmergencyUntil = emergency.ExpiresAt };
+        }
+
         if (!decision.IsAllowed)
         {
             await DeniedAsync(actor, action, clientId, decision.Code, permission, client, ct);
@@ -123,6 +152,23 @@ public sealed class ClientAccessGate(
     {
         var membership = await memberships.GetAsync(practiceId, membershipId, ct);
         return membership is null ? null : new MemberAccessMap(membership, await grants.ListForMemberAsync(practiceId, membershipId, ct));
+    }
+
+    /// <summary>The actor's active emergency access to the client, if they are a clinician still designated by the practice.</summary>
+    private async Task<EmergencyAccess?> ActiveEmergencyAsync(PracticeActor actor, ClientId clientId, CancellationToken ct)
+    {
+        if (actor.Role != PracticeRole.Clinician)
+        {
+            return null;
+        }
+
+        var practice = await practices.GetAsync(actor.PracticeId, ct);
+        if (practice is null || !practice.IsEmergencyAccessMember(actor.UserId))
+        {
+            return null;
+        }
+
+        return await emergencies.FindActiveAsync(actor.PracticeId, actor.UserId, clientId, time.GetUtcNow(), ct);
     }
 
     private Task<AuditEvent> DeniedAsync(

@@ -1,4 +1,5 @@
 using Plexura.Core.Access;
+using Plexura.Core.Access.Emergency;
 using Plexura.Core.Clients;
 using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Consent;
@@ -344,6 +345,20 @@ internal static class Collections
         []);
 
     /// <summary>
+    /// Break-glass emergency accesses (reason encrypted). The member-and-client key finds a member's active access to a
+    /// client (not unique: a member may declare again after one ends); the review lists the practice's, newest first.
+    /// </summary>
+    public static readonly CollectionDefinition<EmergencyAccess> EmergencyAccesses = new(
+        "emergency_accesses",
+        EmergencyAccess.RecordType,
+        IsPracticeOwned: true,
+        a => a.Id.ToString(),
+        a => a.PracticeId,
+        a => a.Version,
+        (a, v) => a with { Version = v },
+        [new IndexDefinition(DocumentFields.Of(nameof(EmergencyAccess.MemberClientKey)), Unique: false)]);
+
+    /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
     /// </summary>
@@ -373,6 +388,7 @@ internal static class Collections
         CollectionShape.Of(AuditSigningKeys),
         CollectionShape.Of(AuditCheckpoints),
         CollectionShape.Of(AuditVerifications),
+        CollectionShape.Of(EmergencyAccesses),
     ];
 }
 

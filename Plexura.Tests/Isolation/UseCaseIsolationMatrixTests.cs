@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Plexura.Core.Access;
+using Plexura.Core.Access.Emergency;
 using Plexura.Core.Access.GrantClientAccess;
 using Plexura.Core.Access.ListClientAccess;
 using Plexura.Core.Access.RevokeClientAccess;
@@ -18,6 +19,7 @@ using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Compliance;
 using Plexura.Core.Compliance.SearchAuditLog;
 using Plexura.Core.Compliance.Reports;
+using Plexura.Core.Compliance.EmergencyReview;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -48,6 +50,7 @@ using Plexura.Core.Notes.Templates.SetMyDefaultTemplate;
 using Plexura.Core.Notes.Templates.UpdateTemplate;
 using Plexura.Core.Notes.Versions;
 using Plexura.Core.Practices;
+using Plexura.Core.Practices.ChangeSettings;
 using Plexura.Core.Practices.GetFirstRunChecklist;
 using Plexura.Core.Practices.ListMembers;
 using Plexura.Core.Practices.RecentFailedSignIns;
@@ -272,6 +275,28 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<SetMyDefaultTemplateHandler>(actor).HandleAsync(new SetMyDefaultTemplateCommand(t.TemplateKey), Client, Ct)),
         Act<ChooseSessionTemplateHandler>(Managers, true, (m, actor, t) =>
             m.Acting<ChooseSessionTemplateHandler>(actor).HandleAsync(new ChooseSessionTemplateCommand(t.SessionId, "soap"), Client, Ct)),
+        Act<GetPracticeSettingsHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<GetPracticeSettingsHandler>(actor).HandleAsync(new GetPracticeSettingsQuery(), Client, Ct)),
+        Act<SetPracticeNameHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetPracticeNameHandler>(actor).HandleAsync(new SetPracticeNameCommand("Renamed Practice"), Client, Ct)),
+        Act<SetWorkingHoursHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetWorkingHoursHandler>(actor).HandleAsync(new SetWorkingHoursCommand(WorkingHours.Weekdays), Client, Ct)),
+        Act<SetPracticeDefaultTemplateHandler>([PracticeRole.Owner], true, (m, actor, t) =>
+            m.Acting<SetPracticeDefaultTemplateHandler>(actor).HandleAsync(new SetPracticeDefaultTemplateCommand(t.TemplateKey), Client, Ct)),
+        Act<SetEmergencyAccessMembersHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetEmergencyAccessMembersHandler>(actor).HandleAsync(new SetEmergencyAccessMembersCommand([]), Client, Ct)),
+        Act<SetEmergencyAccessMinutesHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetEmergencyAccessMinutesHandler>(actor).HandleAsync(new SetEmergencyAccessMinutesCommand(90), Client, Ct)),
+        Act<SetAdminsManageSettingsHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SetAdminsManageSettingsHandler>(actor).HandleAsync(new SetAdminsManageSettingsCommand(true), Client, Ct)),
+        Act<DeclareEmergencyAccessHandler>([PracticeRole.Clinician], true, (m, actor, t) =>
+            m.Acting<DeclareEmergencyAccessHandler>(actor).HandleAsync(new DeclareEmergencyAccessCommand(t.ClientId, "Crisis call; their clinician is away."), Client, Ct)),
+        Act<GetEmergencyDesignationHandler>(Roles, false, (m, actor, t) =>
+            m.Acting<GetEmergencyDesignationHandler>(actor).HandleAsync(Client, Ct)),
+        List<ListEmergencyAccessesHandler>([PracticeRole.Owner, PracticeRole.Compliance], async (m, actor, t) =>
+            (await m.Acting<ListEmergencyAccessesHandler>(actor).HandleAsync(new ListEmergencyAccessesQuery(), Client, Ct)).Select(a => a.Id.ToString())),
+        Act<AcknowledgeEmergencyAccessHandler>([PracticeRole.Owner, PracticeRole.Compliance], true, (m, actor, t) =>
+            m.Acting<AcknowledgeEmergencyAccessHandler>(actor).HandleAsync(new AcknowledgeEmergencyAccessCommand(t.EmergencyAccessId, "Reviewed."), Client, Ct)),
     ];
 
     public static TheoryData<string, PracticeRole> OwnPracticeRows() => Rows();
@@ -448,10 +473,15 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         var client = await Fixture.Get<IClientRepository>().GetAsync(owner.PracticeId, clientId, Ct);
         var invitations = await Fixture.Get<IInvitationRepository>().ListAsync(owner.PracticeId, Ct);
         var template = await Acting<CreateTemplateHandler>(owner).HandleAsync(new CreateTemplateCommand("Intake", [new(null, "Check-in", "", true)]), Client, Ct);
+        var clinician = members[PracticeRole.Clinician];
+        await Acting<SetEmergencyAccessMembersHandler>(owner).HandleAsync(new SetEmergencyAccessMembersCommand([clinician.UserId]), Client, Ct);
+        // A past (expired) emergency access to review: it opens nothing now, so the clinician still cannot view the client.
+        var past = new EmergencyAccess(EmergencyAccessId.New(), owner.PracticeId, clientId, clinician.UserId, Now.AddHours(-3), Now.AddHours(-2), "not-read");
+        await Fixture.Get<IEmergencyAccessRepository>().AddAsync(owner.PracticeId, past, Ct);
 
         return new World(
             owner.PracticeId, members, taylor.MembershipId, clientId, client!.Version, consentId, Assert.Single(invitations).Id, sessionId,
-            template.Key, noteId, note.Content.Sections[0].Statements[0].Id, note.Content.Risks[0].Id);
+            template.Key, noteId, note.Content.Sections[0].Statements[0].Id, note.Content.Risks[0].Id, past.Id);
     }
 
     private static string Describe(Outcome outcome) =>
@@ -477,6 +507,7 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             Preferences = await Task.WhenAll(world.Members.Values.Select(member => Fixture.Get<INotePreferenceRepository>().GetAsync(id, member.UserId, Ct))),
             Notes = await Fixture.Get<INoteRepository>().ListForClientAsync(id, world.ClientId, Ct),
             NoteVersions = await Fixture.Get<INoteRepository>().ListVersionsAsync(id, world.NoteId, Ct),
+            Emergencies = await Fixture.Get<IEmergencyAccessRepository>().ListAsync(id, 100, Ct),
             AuditHead = !withAudit ? 0 : (await Fixture.Get<IAuditStore>().QueryAsync(id, new AuditQuery(Limit: 1), Ct)).Select(e => e.Sequence).SingleOrDefault(),
         };
         return JsonSerializer.Serialize(snapshot);
@@ -541,10 +572,12 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         string TemplateKey,
         NoteId NoteId,
         string StatementId,
-        string RiskId)
+        string RiskId,
+        EmergencyAccessId EmergencyAccessId)
     {
         /// <summary>Every record id a list or search could leak.</summary>
         public IReadOnlyList<string> RecordIds =>
-            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), TemplateKey, NoteId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
+            [ClientId.ToString(), ConsentId.ToString(), InvitationId.ToString(), SessionId.ToString(), TaylorId.ToString(), TemplateKey, NoteId.ToString(),
+                EmergencyAccessId.ToString(), .. Members.Values.Select(m => m.MembershipId.ToString())];
     }
 }

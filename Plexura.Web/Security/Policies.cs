@@ -16,7 +16,7 @@ public static class Policies
     /// <summary>Signed in as an owner or admin of the practice.</summary>
     public const string PracticeManager = "practice-manager";
 
-    /// <summary>Signed in as an owner of the practice (the practice's own settings: time zone, later billing).</summary>
+    /// <summary>Signed in as an owner of the practice (billing; the settings page is <see cref="PracticeManager"/>, Core decides).</summary>
     public const string PracticeOwner = "practice-owner";
 
     /// <summary>Signed in to a practice with a clinical role (owner, admin or clinician): compliance staff see the audit log, not client records.</summary>

@@ -17,7 +17,10 @@ public sealed record GetClientCommand(ClientId ClientId);
 /// <param name="IsArchived">Archived.</param>
 /// <param name="Version">The version to send back with an edit.</param>
 /// <param name="Permissions">What the member may do to the client now (view, edit, push, export), by the same rules the use cases enforce.</param>
-public sealed record ClientView(ClientId ClientId, ClientDetails Details, bool IsRestricted, bool IsPart2, bool IsArchived, long Version, ClientPermissions Permissions);
+/// <param name="EmergencyAccessUntil">When the member sees the client only through a break-glass emergency access: when it ends (the page's banner).</param>
+public sealed record ClientView(
+    ClientId ClientId, ClientDetails Details, bool IsRestricted, bool IsPart2, bool IsArchived, long Version, ClientPermissions Permissions,
+    DateTimeOffset? EmergencyAccessUntil = null);
 
 /// <summary>Opens a client for viewing: authorized by the access gate, decrypted, and audited as one PHI view.</summary>
 /// <remarks>
@@ -38,6 +41,6 @@ public sealed class GetClientHandler(ClientAccessGate gate, IClientRepository cl
         var details = await protector.RevealAsync(stored, ct);
         await AccessAudit.RecordAsync(
             audit, actor, client, AuditAction.PhiViewed, AuditResult.Success, "client", stored.Id.ToString(), stored.Id, ct);
-        return new ClientView(stored.Id, details, stored.IsRestricted, stored.IsPart2, stored.IsArchived, stored.Version, access.Permissions);
+        return new ClientView(stored.Id, details, stored.IsRestricted, stored.IsPart2, stored.IsArchived, stored.Version, access.Permissions, access.EmergencyUntil);
     }
 }

@@ -1,6 +1,7 @@
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
+using Plexura.Core.Practices;
 using Plexura.Core.Practices.Access;
 using Plexura.Core.Sessions;
 
@@ -10,10 +11,12 @@ namespace Plexura.Core.Notes.Templates;
 /// <remarks>
 /// <see cref="FindAsync"/> finds archived practice templates too, so a note written on one is still read with it.
 /// <see cref="ForSessionAsync"/> only picks a template that may start a new note: the session's choice, else the
-/// clinician's default, else <see cref="BuiltInTemplates.Progress"/>; a choice or default whose template was archived
-/// since (or never existed) is passed over.
+/// clinician's default, else the practice's default (<see cref="Practice.DefaultTemplateKey"/>), else
+/// <see cref="BuiltInTemplates.Progress"/>; a choice or default whose template was archived since (or never existed)
+/// is passed over.
 /// </remarks>
-public sealed class StoredTemplateCatalog(INoteTemplateRepository templates, INotePreferenceRepository preferences) : INoteTemplateCatalog
+public sealed class StoredTemplateCatalog(INoteTemplateRepository templates, INotePreferenceRepository preferences, IPracticeRepository practices)
+    : INoteTemplateCatalog
 {
     /// <inheritdoc />
     public async Task<NoteTemplate?> FindAsync(PracticeId practiceId, string key, CancellationToken ct) =>
@@ -29,7 +32,13 @@ public sealed class StoredTemplateCatalog(INoteTemplateRepository templates, INo
         }
 
         var preference = await preferences.GetAsync(practiceId, session.ClinicianUserId, ct);
-        return await TemplateLookup.FindActiveAsync(templates, practiceId, preference?.DefaultTemplateKey, ct) ?? BuiltInTemplates.Progress;
+        if (await TemplateLookup.FindActiveAsync(templates, practiceId, preference?.DefaultTemplateKey, ct) is { } mine)
+        {
+            return mine;
+        }
+
+        var practice = await practices.GetAsync(practiceId, ct);
+        return await TemplateLookup.FindActiveAsync(templates, practiceId, practice?.DefaultTemplateKey, ct) ?? BuiltInTemplates.Progress;
     }
 }
 

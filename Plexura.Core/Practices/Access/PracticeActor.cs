@@ -16,6 +16,7 @@ namespace Plexura.Core.Practices.Access;
 /// <param name="PracticeName">The practice's name (for emails and pages; never PHI).</param>
 /// <param name="PracticeTimeZoneId">The practice's IANA time zone (see <see cref="Practice.TimeZoneId"/>).</param>
 /// <param name="PracticeAudioRetention">How long the practice keeps raw session audio (see <see cref="Practice.AudioRetention"/>).</param>
+/// <param name="PracticeAdminsManageSettings">Whether the practice's owners let admins change the settings page (see <see cref="Practice.AdminsManageSettings"/>).</param>
 /// <remarks>
 /// Built per use case by <see cref="PracticeActorLoader"/>, never taken from the token's claims: a role that was
 /// lowered or a membership that was removed a minute ago must count at once, not when the token expires.
@@ -32,4 +33,5 @@ public sealed record PracticeActor(
     bool PracticeRequiresMfa,
     string PracticeName,
     string PracticeTimeZoneId = PracticeTimeZone.Default,
-    AudioRetention PracticeAudioRetention = AudioRetention.None);
+    AudioRetention PracticeAudioRetention = AudioRetention.None,
+    bool PracticeAdminsManageSettings = false);

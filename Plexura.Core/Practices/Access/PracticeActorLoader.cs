@@ -49,6 +49,7 @@ public sealed class PracticeActorLoader(
             practice.RequireMfaForAllMembers,
             practice.Name,
             practice.TimeZoneId,
-            practice.AudioRetention);
+            practice.AudioRetention,
+            practice.AdminsManageSettings);
     }
 }

@@ -91,6 +91,60 @@ public static class PracticePolicy
         return actor.Role == PracticeRole.Owner ? RequireManager(actor, NotAnOwnerMessage) : PracticeDecision.Deny("role", NotAnOwnerMessage);
     }
 
+    /// <summary>Shown to an admin when the owners have not let admins change the practice settings.</summary>
+    public const string SettingsNotDelegatedMessage =
+        "Only the practice's owners can change the practice settings. An owner can let admins manage them.";
+
+    /// <summary>Shown to anyone but an owner who tries to change whether admins may manage the settings.</summary>
+    public const string OnlyOwnersDelegateMessage = "Only the practice's owners can decide whether admins manage the practice settings.";
+
+    /// <summary>Shown to anyone but an owner or compliance officer who opens the emergency access review.</summary>
+    public const string NotAnEmergencyReviewerMessage = "Only the practice's owners and compliance staff review emergency access.";
+
+    /// <summary>
+    /// Whether the actor may change the settings on the practice settings page (name, time zone, working hours, audio
+    /// retention, default note template, emergency access).
+    /// </summary>
+    /// <remarks>
+    /// Owners with a second factor always; admins with a second factor only while the practice's owners let admins
+    /// manage the settings (<see cref="PracticeActor.PracticeAdminsManageSettings"/>, read fresh with the actor).
+    /// Never the delegation itself (<see cref="CanChangeSettingsDelegation"/>) nor billing: those stay with owners.
+    /// </remarks>
+    public static PracticeDecision CanChangePracticeSettingsPage(PracticeActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Role switch
+        {
+            PracticeRole.Owner => RequireManager(actor, NotAnOwnerMessage),
+            PracticeRole.Admin when actor.PracticeAdminsManageSettings => RequireManager(actor, NotAnOwnerMessage),
+            PracticeRole.Admin => PracticeDecision.Deny("not-delegated", SettingsNotDelegatedMessage),
+            _ => PracticeDecision.Deny("role", NotAnOwnerMessage),
+        };
+    }
+
+    /// <summary>Whether the actor may decide whether admins manage the practice settings: owners with a second factor only.</summary>
+    public static PracticeDecision CanChangeSettingsDelegation(PracticeActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Role == PracticeRole.Owner ? RequireManager(actor, OnlyOwnersDelegateMessage) : PracticeDecision.Deny("role", OnlyOwnersDelegateMessage);
+    }
+
+    /// <summary>Whether the actor may review and acknowledge break-glass emergency accesses (HIPAA 5.1).</summary>
+    /// <remarks>
+    /// Owners and compliance staff, each with a second factor: the review shows the declared reasons, which may hold
+    /// PHI, and acknowledging closes a use for the record. Admins read the audit log but do not sign off emergencies.
+    /// </remarks>
+    public static PracticeDecision CanReviewEmergencyAccess(PracticeActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.Role is not (PracticeRole.Owner or PracticeRole.Compliance))
+        {
+            return PracticeDecision.Deny("role", NotAnEmergencyReviewerMessage);
+        }
+
+        return actor.HasMfa ? PracticeDecision.Allowed : PracticeDecision.Deny("mfa-required", AuditReaderNeedsMfaMessage);
+    }
+
     /// <summary>
     /// Whether the actor may read the practice's audit log and its reports (the compliance center): search, charts,
     /// exports, chain verification, accounting of disclosures, breach impact, break-glass review.

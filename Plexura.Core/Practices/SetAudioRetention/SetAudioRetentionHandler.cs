@@ -11,8 +11,8 @@ public sealed record SetAudioRetentionCommand(AudioRetention Retention);
 
 /// <summary>Changes <see cref="Practice.AudioRetention"/>.</summary>
 /// <remarks>
-/// Owners with a second factor only (<see cref="PracticePolicy.CanChangePracticeProfile"/>): how long the most
-/// identifying PHI is kept is the owner's decision. An undefined value is refused before anything is stored; the change
+/// Owners with a second factor, and admins where the owners delegated the settings (<see cref="PracticePolicy.CanChangePracticeSettingsPage"/>): how long the most
+/// identifying PHI is kept is decided by whoever runs the practice. An undefined value is refused before anything is stored; the change
 /// is audited with the old and new codes. Audio whose deadline has already been set keeps it: the deletion job reads
 /// the setting when a transcript completes.
 /// </remarks>
@@ -26,7 +26,7 @@ public sealed class SetAudioRetentionHandler(PracticeAccessGate gate, IPracticeR
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
-        var actor = await gate.RequireAsync(PracticePolicy.CanChangePracticeProfile, AuditAction.SettingsChanged, "practice", client, ct);
+        var actor = await gate.RequireAsync(PracticePolicy.CanChangePracticeSettingsPage, AuditAction.SettingsChanged, "practice", client, ct);
         if (!Enum.IsDefined(command.Retention))
         {
             throw new ValidationFailedException(UnknownChoiceMessage);

@@ -11,7 +11,7 @@ public sealed record SetPracticeTimeZoneCommand(string TimeZoneId);
 
 /// <summary>Changes <see cref="Practice.TimeZoneId"/>.</summary>
 /// <remarks>
-/// Owners with a second factor only (<see cref="PracticePolicy.CanChangePracticeProfile"/>). An unknown zone is refused
+/// Owners with a second factor, and admins where the owners delegated the settings (<see cref="PracticePolicy.CanChangePracticeSettingsPage"/>). An unknown zone is refused
 /// with a clear message before anything is stored; the change is audited as a settings change with the old and new
 /// zone (ids, never PHI); setting the current zone again changes and audits nothing. A concurrent edit of the
 /// practice is retried on the fresh copy, as for the other practice settings.
@@ -23,7 +23,7 @@ public sealed class SetPracticeTimeZoneHandler(PracticeAccessGate gate, IPractic
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
-        var actor = await gate.RequireAsync(PracticePolicy.CanChangePracticeProfile, AuditAction.SettingsChanged, "practice", client, ct);
+        var actor = await gate.RequireAsync(PracticePolicy.CanChangePracticeSettingsPage, AuditAction.SettingsChanged, "practice", client, ct);
         var zone = command.TimeZoneId?.Trim();
         if (!PracticeTimeZone.IsValid(zone))
         {

@@ -113,6 +113,7 @@ internal static class SqliteMigrations
         new(29, "audit statistics index", (c, t) => ExecuteAsync(c, t, Auditing.SqliteAuditStatistics.CreateIndexSql)),
         new(32, "audit checkpoints", (c, t) => CreateCollectionAsync(c, t, Collections.AuditCheckpoints)),
         new(33, "audit verifications", (c, t) => CreateCollectionAsync(c, t, Collections.AuditVerifications)),
+        new(35, "break-glass emergency accesses", (c, t) => CreateCollectionAsync(c, t, Collections.EmergencyAccesses)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

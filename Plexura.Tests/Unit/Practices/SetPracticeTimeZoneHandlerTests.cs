@@ -49,7 +49,7 @@ public sealed class SetPracticeTimeZoneHandlerTests(SqliteStorageFixture fixture
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
             As<SetPracticeTimeZoneHandler>(admin).HandleAsync(new SetPracticeTimeZoneCommand("Europe/London"), Client, Ct));
 
-        Assert.Equal(PracticePolicy.NotAnOwnerMessage, error.Message);
+        Assert.Equal(PracticePolicy.SettingsNotDelegatedMessage, error.Message);
         Assert.Equal(PracticeTimeZone.Default, (await Fixture.Get<IPracticeRepository>().GetAsync(owner.PracticeId, Ct))!.TimeZoneId);
         Assert.Equal(AuditResult.Denied, Assert.Single(await AuditAsync(owner.PracticeId, AuditAction.SettingsChanged)).Result);
     }

@@ -1,6 +1,7 @@
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
+using Plexura.Core.Practices;
 using Plexura.Core.Practices.Access;
 
 namespace Plexura.Core.Notes.Templates.ListTemplates;
@@ -25,9 +26,11 @@ public sealed record TemplateChoices(IReadOnlyList<TemplateChoice> Templates, st
 /// <remarks>
 /// Every member may list them: clinicians pick one per session and a default. Templates hold no PHI, so a listing is
 /// not audited; a refusal (unverified email, missing second factor the practice requires) is, by the gate. The
-/// member's default is their stored choice while that template is active, else the progress note.
+/// member's default is their stored choice while that template is active, else the practice's default while that one
+/// is active, else the progress note (the order <see cref="StoredTemplateCatalog"/> starts notes in).
 /// </remarks>
-public sealed class ListTemplatesHandler(PracticeAccessGate gate, INoteTemplateRepository templates, INotePreferenceRepository preferences)
+public sealed class ListTemplatesHandler(
+    PracticeAccessGate gate, INoteTemplateRepository templates, INotePreferenceRepository preferences, IPracticeRepository practices)
 {
     /// <summary>The templates.</summary>
     /// <exception cref="AccessDeniedException">The member may not reach the practice's data.</exception>
@@ -44,10 +47,10 @@ public sealed class ListTemplatesHandler(PracticeAccessGate gate, INoteTemplateR
             .ToList();
 
         var preference = await preferences.GetAsync(actor.PracticeId, actor.UserId, ct);
+        var practiceDefault = (await practices.GetAsync(actor.PracticeId, ct))?.DefaultTemplateKey;
+        bool IsActive(string? key) => key is not null && (BuiltInTemplates.Find(key) is not null || own.Any(t => !t.IsArchived && t.Key == key));
         var preferred = preference?.DefaultTemplateKey;
-        var defaultKey = preferred is not null && (BuiltInTemplates.Find(preferred) is not null || own.Any(t => !t.IsArchived && t.Key == preferred))
-            ? preferred
-            : BuiltInTemplates.Progress.Key;
+        var defaultKey = IsActive(preferred) ? preferred! : IsActive(practiceDefault) ? practiceDefault! : BuiltInTemplates.Progress.Key;
         return new TemplateChoices(choices, defaultKey);
     }
 }
