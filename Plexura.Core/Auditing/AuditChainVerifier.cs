@@ -154,7 +154,8 @@ public sealed class AuditChainVerifier(IAuditStore store)
         {
             return Broken(checkedCount, expected,
                 $"The chain ends at sequence {expected.Sequence} but a checkpoint names sequence {beyond}: events were removed from the end.")
-                with { CheckpointsChecked = expectedAt.Count(c => c.Key <= expected.Sequence) };
+                with
+            { CheckpointsChecked = expectedAt.Count(c => c.Key <= expected.Sequence) };
         }
 
         return new AuditChainReport(true, checkedCount, null, null) { CheckpointsChecked = checkpointCount };
