@@ -7,6 +7,10 @@ using Plexura.Core.Access.RevokeClientAccess;
 using Plexura.Core.Access.SetMemberScope;
 using Plexura.Core.Auditing;
 using Plexura.Core.Clients;
+using Plexura.Core.Compliance.Export;
+using Plexura.Core.Compliance.ExportAuditLog;
+using Plexura.Core.Compliance.GetAuditExportKey;
+using Plexura.Core.Compliance.GetAuditExportManifest;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
 using Plexura.Core.Clients.GetClient;
@@ -135,6 +139,10 @@ public static class DependencyInjection
         services.AddScoped<ListMembersHandler>();
         services.AddScoped<GetFirstRunChecklistHandler>();
         services.AddScoped<RecentFailedSignInsHandler>();
+        services.AddSingleton<AuditChainHeadReader>();
+        services.AddScoped<ExportAuditLogHandler>();
+        services.AddScoped<GetAuditExportManifestHandler>();
+        services.AddScoped<GetAuditExportKeyHandler>();
 
         services.AddScoped<InviteMemberHandler>();
         services.AddScoped<ResendInvitationHandler>();

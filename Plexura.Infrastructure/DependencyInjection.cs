@@ -6,6 +6,7 @@ using Plexura.Core.Auditing;
 using Plexura.Core.Auditing.Signing;
 using Plexura.Core.Clients;
 using Plexura.Core.Common;
+using Plexura.Core.Compliance.Export;
 using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -85,6 +86,7 @@ public static class DependencyInjection
         services.AddSingleton<INoteTemplateRepository, NoteTemplateRepository>();
         services.AddSingleton<INotePreferenceRepository, NotePreferenceRepository>();
         services.AddSingleton<IAuditSigner, AuditSigner>();
+        services.AddSingleton<IAuditExportRepository, AuditExportRepository>();
         services.AddSingleton<INoteRepository, NoteRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();
 

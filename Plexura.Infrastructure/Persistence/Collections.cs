@@ -1,5 +1,6 @@
 using Plexura.Core.Access;
 using Plexura.Core.Clients;
+using Plexura.Core.Compliance.Export;
 using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -320,6 +321,17 @@ internal static class Collections
         (k, v) => k with { Version = v },
         []);
 
+    /// <summary>Audit exports and their signed manifests (hashes, counts, filter codes: no PHI); id = export id.</summary>
+    public static readonly CollectionDefinition<AuditExportRecord> AuditExports = new(
+        "audit_exports",
+        AuditExportRecord.RecordType,
+        IsPracticeOwned: true,
+        e => e.Id,
+        e => e.PracticeId,
+        e => e.Version,
+        (e, v) => e with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -348,6 +360,7 @@ internal static class Collections
         CollectionShape.Of(Notes),
         CollectionShape.Of(NoteVersions),
         CollectionShape.Of(AuditSigningKeys),
+        CollectionShape.Of(AuditExports),
     ];
 }
 

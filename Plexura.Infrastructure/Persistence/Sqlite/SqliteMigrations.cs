@@ -99,6 +99,7 @@ internal static class SqliteMigrations
         new(24, "note templates", (c, t) => CreateCollectionAsync(c, t, Collections.NoteTemplates)),
         new(25, "note preferences", (c, t) => CreateCollectionAsync(c, t, Collections.NotePreferences)),
         new(26, "audit signing keys", (c, t) => CreateCollectionAsync(c, t, Collections.AuditSigningKeys)),
+        new(30, "audit exports", (c, t) => CreateCollectionAsync(c, t, Collections.AuditExports)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
