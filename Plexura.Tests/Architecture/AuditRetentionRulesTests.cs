@@ -30,7 +30,8 @@ public sealed partial class AuditRetentionRulesTests
                          .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                                      && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
             {
-                var text = File.ReadAllText(path);
+                // Comments may name the statements the triggers refuse; code may not issue them.
+                var text = string.Join('\n', File.ReadAllLines(path).Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)));
                 if (SqlRewrite().IsMatch(text)
                     || (text.Contains("audit_events", StringComparison.Ordinal) || text.Contains("AuditCollection", StringComparison.Ordinal) || text.Contains("AuditEventDocument", StringComparison.Ordinal))
                     && MongoRewrite().IsMatch(text))
