@@ -19,6 +19,10 @@ using Plexura.Core.Compliance.EmergencyReview;
 using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Reports;
 using Plexura.Core.Compliance.SearchAuditLog;
+using Plexura.Core.Compliance.Export;
+using Plexura.Core.Compliance.ExportAuditLog;
+using Plexura.Core.Compliance.GetAuditExportKey;
+using Plexura.Core.Compliance.GetAuditExportManifest;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -167,6 +171,10 @@ public static class DependencyInjection
         services.AddScoped<ClientReportCsvHandler>();
         services.AddScoped<BreachReportHandler>();
         services.AddScoped<BreachReportCsvHandler>();
+        services.AddSingleton<AuditChainHeadReader>();
+        services.AddScoped<ExportAuditLogHandler>();
+        services.AddScoped<GetAuditExportManifestHandler>();
+        services.AddScoped<GetAuditExportKeyHandler>();
 
         services.AddScoped<InviteMemberHandler>();
         services.AddScoped<ResendInvitationHandler>();

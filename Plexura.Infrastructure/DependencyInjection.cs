@@ -8,6 +8,7 @@ using Plexura.Core.Auditing.Signing;
 using Plexura.Core.Clients;
 using Plexura.Core.Common;
 using Plexura.Core.Compliance.Checkpoints;
+using Plexura.Core.Compliance.Export;
 using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -88,6 +89,7 @@ public static class DependencyInjection
         services.AddSingleton<INotePreferenceRepository, NotePreferenceRepository>();
         services.AddSingleton<IAuditSigner, AuditSigner>();
         services.AddSingleton<IAuditCheckpointStore, AuditCheckpointStore>();
+        services.AddSingleton<IAuditExportRepository, AuditExportRepository>();
         services.AddSingleton<INoteRepository, NoteRepository>();
         services.AddSingleton<IEmergencyAccessRepository, EmergencyAccessRepository>();
         services.AddSingleton<ISessionAudioStore, EncryptedSessionAudioStore>();

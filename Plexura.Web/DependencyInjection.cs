@@ -129,6 +129,7 @@ public static class DependencyInjection
         api.MapAuditLogEndpoints();
         api.MapComplianceReportEndpoints();
         api.MapEmergencyAccessEndpoints();
+        api.MapAuditExportEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

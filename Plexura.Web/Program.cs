@@ -9,6 +9,12 @@ if (args.Contains(HealthProbe.Argument))
     return await HealthProbe.RunAsync();
 }
 
+if (args.Length > 0 && args[0] == VerifyExportCommand.Command)
+{
+    // Checks an audit export against its signed manifest, offline (README, "Audit exports").
+    return await VerifyExportCommand.RunAsync(args[1..], Console.Out, CancellationToken.None);
+}
+
 if (args.Contains(MongoRoleScript.Command))
 {
     // Prints the MongoDB role script (README, "Production database role") generated from the collection definitions.

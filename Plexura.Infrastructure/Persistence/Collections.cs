@@ -2,6 +2,7 @@ using Plexura.Core.Access;
 using Plexura.Core.Access.Emergency;
 using Plexura.Core.Clients;
 using Plexura.Core.Compliance.Checkpoints;
+using Plexura.Core.Compliance.Export;
 using Plexura.Core.Consent;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -358,6 +359,17 @@ internal static class Collections
         (a, v) => a with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(EmergencyAccess.MemberClientKey)), Unique: false)]);
 
+    /// <summary>Audit exports and their signed manifests (hashes, counts, filter codes: no PHI); id = export id.</summary>
+    public static readonly CollectionDefinition<AuditExportRecord> AuditExports = new(
+        "audit_exports",
+        AuditExportRecord.RecordType,
+        IsPracticeOwned: true,
+        e => e.Id,
+        e => e.PracticeId,
+        e => e.Version,
+        (e, v) => e with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -389,6 +401,7 @@ internal static class Collections
         CollectionShape.Of(AuditCheckpoints),
         CollectionShape.Of(AuditVerifications),
         CollectionShape.Of(EmergencyAccesses),
+        CollectionShape.Of(AuditExports),
     ];
 }
 

@@ -20,6 +20,10 @@ using Plexura.Core.Compliance.EmergencyReview;
 using Plexura.Core.Compliance.GetComplianceDashboard;
 using Plexura.Core.Compliance.Reports;
 using Plexura.Core.Compliance.SearchAuditLog;
+using Plexura.Core.Compliance.Export;
+using Plexura.Core.Compliance.ExportAuditLog;
+using Plexura.Core.Compliance.GetAuditExportKey;
+using Plexura.Core.Compliance.GetAuditExportManifest;
 using Plexura.Core.Consent;
 using Plexura.Core.Consent.ListConsents;
 using Plexura.Core.Consent.RecordConsent;
@@ -232,6 +236,16 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             (await m.Acting<ListMembersHandler>(actor).HandleAsync(new ListMembersCommand(), Client, Ct)).Select(s => s.MembershipId.ToString())),
         Act<GetFirstRunChecklistHandler>(Roles, false, (m, actor, t) =>
             m.Acting<GetFirstRunChecklistHandler>(actor).HandleAsync(new GetFirstRunChecklistCommand(), Client, Ct)),
+        Act<ExportAuditLogHandler>(AuditReaders, false, (m, actor, t) =>
+            m.Acting<ExportAuditLogHandler>(actor).HandleAsync(new ExportAuditLogCommand(AuditExportFormat.Csv, AuditExportFilter.None), Stream.Null, Client, Ct)),
+        Act<GetAuditExportManifestHandler>(AuditReaders, false, async (m, actor, t) =>
+        {
+            // The member's own export: the manifest read is the step under test (an export refused first is refused too).
+            var manifest = await m.Acting<ExportAuditLogHandler>(actor).HandleAsync(new ExportAuditLogCommand(AuditExportFormat.Jsonl, AuditExportFilter.None), Stream.Null, Client, Ct);
+            await m.Acting<GetAuditExportManifestHandler>(actor).HandleAsync(new GetAuditExportManifestCommand(manifest.ExportId), Client, Ct);
+        }),
+        Act<GetAuditExportKeyHandler>(AuditReaders, false, (m, actor, t) =>
+            m.Acting<GetAuditExportKeyHandler>(actor).HandleAsync(new GetAuditExportKeyCommand(), Client, Ct)),
         Act<RecentFailedSignInsHandler>(Managers, false, (m, actor, t) =>
             m.Acting<RecentFailedSignInsHandler>(actor).HandleAsync(new RecentFailedSignInsCommand(), Client, Ct)),
         List<GetComplianceDashboardHandler>([PracticeRole.Owner, PracticeRole.Admin, PracticeRole.Compliance], async (m, actor, t) =>

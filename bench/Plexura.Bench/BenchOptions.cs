@@ -15,6 +15,7 @@ internal enum Scenario
     Drafting,
     AuditVerify,
     AuditQuery,
+    AuditExport,
     All,
 }
 
@@ -55,6 +56,9 @@ internal sealed record BenchOptions(
 
     /// <summary>client-search: clients seeded into the searched practice (a tenth as many go into a second one).</summary>
     public int Clients { get; init; } = 10_000;
+
+    /// <summary>audit-export: events in the exported chain (a tenth as many are exported first).</summary>
+    public int ExportEvents { get; init; } = 1_000_000;
 
     /// <summary>circuits: idle Blazor circuits opened on /clients.</summary>
     public int Circuits { get; init; } = 50;
@@ -100,7 +104,7 @@ internal sealed record BenchOptions(
 
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
     public bool Runs(Scenario scenario) =>
-        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify or Scenario.AuditQuery));
+        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify or Scenario.AuditQuery or Scenario.AuditExport));
 
     public static BenchOptions Parse(string[] args)
     {
@@ -142,6 +146,7 @@ internal sealed record BenchOptions(
                 "--stop-runs" => options with { StopRuns = Positive(name, text) },
                 "--transcript-lines" => options with { TranscriptLines = Positive(name, text) },
                 "--statements" => options with { Statements = Positive(name, text) },
+                "--export-events" => options with { ExportEvents = Positive(name, text) },
                 "--scan-runs" => options with { ScanRuns = Positive(name, text) },
                 "--notes" => options with { DraftNotes = Positive(name, text) },
                 "--token-ms" => options with { TokenMs = Positive(name, text) },
@@ -165,6 +170,7 @@ internal sealed record BenchOptions(
         "drafting" => Scenario.Drafting,
         "audit-verify" => Scenario.AuditVerify,
         "audit-query" => Scenario.AuditQuery,
+        "audit-export" => Scenario.AuditExport,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -180,7 +186,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|audit-export|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +

@@ -121,6 +121,16 @@ internal static class BenchProgram
             });
         }
 
+        if (options.Runs(Scenario.AuditExport))
+        {
+            await WithSqliteAsync(async (provider, databasePath) =>
+            {
+                Console.WriteLine($"== audit-export: the whole chain of one practice as CSV and JSONL ({options.ExportEvents:N0} events, SQLite) ==");
+                await new AuditExportBenchmarks(provider.GetRequiredService<IAuditStore>(), databasePath, options.ExportEvents).RunAsync();
+                Console.WriteLine();
+            });
+        }
+
         return 0;
     }
 

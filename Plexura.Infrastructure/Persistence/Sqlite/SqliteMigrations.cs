@@ -111,6 +111,7 @@ internal static class SqliteMigrations
             CREATE INDEX ix_audit_events_source_ip ON audit_events (practice_id, source_ip, sequence) WHERE source_ip IS NOT NULL;
             """)),
         new(29, "audit statistics index", (c, t) => ExecuteAsync(c, t, Auditing.SqliteAuditStatistics.CreateIndexSql)),
+        new(30, "audit exports", (c, t) => CreateCollectionAsync(c, t, Collections.AuditExports)),
         new(32, "audit checkpoints", (c, t) => CreateCollectionAsync(c, t, Collections.AuditCheckpoints)),
         new(33, "audit verifications", (c, t) => CreateCollectionAsync(c, t, Collections.AuditVerifications)),
         new(35, "break-glass emergency accesses", (c, t) => CreateCollectionAsync(c, t, Collections.EmergencyAccesses)),
