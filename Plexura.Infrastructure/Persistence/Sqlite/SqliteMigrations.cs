@@ -99,6 +99,10 @@ internal static class SqliteMigrations
         new(24, "note templates", (c, t) => CreateCollectionAsync(c, t, Collections.NoteTemplates)),
         new(25, "note preferences", (c, t) => CreateCollectionAsync(c, t, Collections.NotePreferences)),
         new(26, "audit signing keys", (c, t) => CreateCollectionAsync(c, t, Collections.AuditSigningKeys)),
+
+        // 37..40 are billing's; 39 and 40 stay reserved.
+        new(37, "practice billing", (c, t) => CreateCollectionAsync(c, t, Collections.PracticeBillings)),
+        new(38, "stripe webhook events", (c, t) => CreateCollectionAsync(c, t, Collections.StripeEvents)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
