@@ -126,6 +126,7 @@ public static class DependencyInjection
         api.MapSessionEndpoints();
         api.MapNoteEndpoints();
         api.MapMemberEndpoints();
+        api.MapBillingEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
