@@ -13,6 +13,7 @@ internal enum Scenario
     Recorders,
     RiskScan,
     Drafting,
+    StripeWebhooks,
     All,
 }
 
@@ -153,6 +154,7 @@ internal sealed record BenchOptions(
         "recorders" => Scenario.Recorders,
         "risk-scan" => Scenario.RiskScan,
         "drafting" => Scenario.Drafting,
+        "stripe-webhooks" => Scenario.StripeWebhooks,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -168,7 +170,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|stripe-webhooks|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +

@@ -100,6 +100,13 @@ internal static class BenchProgram
             Console.WriteLine();
         }
 
+        if (options.Runs(Scenario.StripeWebhooks))
+        {
+            Console.WriteLine("== stripe-webhooks: 1,000 signed deliveries (30% duplicates) from two senders to two instances on one database ==");
+            await StripeWebhookBenchmarks.RunAsync();
+            Console.WriteLine();
+        }
+
         return 0;
     }
 

@@ -16,7 +16,7 @@ public sealed record CompleteCheckoutCommand(string SessionId);
 /// an unknown one, a malformed one) is refused with a clear message, audited as <see cref="AuditResult.Denied"/>, and
 /// nothing changes.
 /// </remarks>
-public sealed class CompleteCheckoutHandler(PracticeAccessGate gate, IBillingGateway gateway, BillingApplier applier, TimeProvider time)
+public sealed class CompleteCheckoutHandler(PracticeAccessGate gate, IBillingConfiguration config, IBillingGateway gateway, BillingApplier applier, TimeProvider time)
 {
     /// <summary>Shown for a session id that is not this practice's Checkout.</summary>
     public const string NotYoursMessage = "This checkout link does not belong to your practice. Start the subscription again from the Billing page.";
@@ -29,6 +29,11 @@ public sealed class CompleteCheckoutHandler(PracticeAccessGate gate, IBillingGat
     {
         ArgumentNullException.ThrowIfNull(command);
         var actor = await gate.RequireAsync(BillingPolicy.CanManageBilling, AuditAction.SettingsChanged, "billing", client, ct);
+        if (!config.IsEnabled)
+        {
+            throw new ValidationFailedException(StartCheckout.StartCheckoutHandler.BillingOffMessage);
+        }
+
         var id = command.SessionId?.Trim() ?? string.Empty;
         var valid = id.Length is > 3 and <= 200 && id.StartsWith("cs_", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
         var session = valid ? await gateway.GetCheckoutAsync(id, ct) : null;
