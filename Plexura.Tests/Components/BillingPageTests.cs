@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using Plexura.Core.Billing;
@@ -91,7 +92,8 @@ public sealed class BillingPageTests : AppComponentTestBase
         await EnrollMfaAsync();
         _gateway.Sessions["cs_test_other"] = new CheckoutSnapshot("cs_test_other", Guid.NewGuid().ToString(), "cus_x", "sub_x", "complete");
 
-        var cut = Context.Render<Billing>(p => p.Add(c => c.CheckoutSessionId, "cs_test_other"));
+        Get<NavigationManager>().NavigateTo("/practice/billing?checkout=cs_test_other");
+        var cut = Context.Render<Billing>();
 
         cut.WaitForAssertion(() => Assert.Equal(CompleteCheckoutHandler.NotYoursMessage, cut.Find("#billing-message").TextContent.Trim()));
         Assert.Null(await Get<IPracticeBillingRepository>().GetAsync(signUp.PracticeId, Ct));
