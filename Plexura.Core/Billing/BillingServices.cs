@@ -253,66 +253,66 @@ public sealed class ProcessStripeWebhookHandler(
         switch (e.Type)
         {
             case BillingEventTypes.CheckoutCompleted:
-            {
-                if (e.Checkout is not { } checkout || await PracticeOfAsync(checkout.PracticeIdMetadata, null, ct) is not { } practiceId)
                 {
-                    return ("no-practice", null);
-                }
+                    if (e.Checkout is not { } checkout || await PracticeOfAsync(checkout.PracticeIdMetadata, null, ct) is not { } practiceId)
+                    {
+                        return ("no-practice", null);
+                    }
 
-                if (checkout.CustomerId is { } customer)
-                {
-                    await applier.LinkCustomerAsync(practiceId, customer, e.Id, Stripe, ct);
-                }
+                    if (checkout.CustomerId is { } customer)
+                    {
+                        await applier.LinkCustomerAsync(practiceId, customer, e.Id, Stripe, ct);
+                    }
 
-                if (checkout.SubscriptionId is { } subscriptionId)
-                {
-                    var subscription = await gateway.GetSubscriptionAsync(subscriptionId, ct);
-                    return (await applier.ApplySubscriptionAsync(practiceId, subscription, e.Created, e.Id, Stripe, ct), practiceId);
-                }
+                    if (checkout.SubscriptionId is { } subscriptionId)
+                    {
+                        var subscription = await gateway.GetSubscriptionAsync(subscriptionId, ct);
+                        return (await applier.ApplySubscriptionAsync(practiceId, subscription, e.Created, e.Id, Stripe, ct), practiceId);
+                    }
 
-                return ("applied", practiceId);
-            }
+                    return ("applied", practiceId);
+                }
 
             case BillingEventTypes.SubscriptionCreated or BillingEventTypes.SubscriptionUpdated or BillingEventTypes.SubscriptionDeleted:
-            {
-                if (e.Subscription is not { } subscription
-                    || await PracticeOfAsync(subscription.PracticeIdMetadata, subscription.CustomerId, ct) is not { } practiceId)
                 {
-                    return ("no-practice", null);
-                }
+                    if (e.Subscription is not { } subscription
+                        || await PracticeOfAsync(subscription.PracticeIdMetadata, subscription.CustomerId, ct) is not { } practiceId)
+                    {
+                        return ("no-practice", null);
+                    }
 
-                var state = e.Type == BillingEventTypes.SubscriptionDeleted ? subscription with { Status = "canceled" } : subscription;
-                return (await applier.ApplySubscriptionAsync(practiceId, state, e.Created, e.Id, Stripe, ct), practiceId);
-            }
+                    var state = e.Type == BillingEventTypes.SubscriptionDeleted ? subscription with { Status = "canceled" } : subscription;
+                    return (await applier.ApplySubscriptionAsync(practiceId, state, e.Created, e.Id, Stripe, ct), practiceId);
+                }
 
             case BillingEventTypes.TrialWillEnd:
-            {
-                if (e.Subscription is not { } subscription
-                    || await PracticeOfAsync(subscription.PracticeIdMetadata, subscription.CustomerId, ct) is not { } practiceId)
                 {
-                    return ("no-practice", null);
-                }
+                    if (e.Subscription is not { } subscription
+                        || await PracticeOfAsync(subscription.PracticeIdMetadata, subscription.CustomerId, ct) is not { } practiceId)
+                    {
+                        return ("no-practice", null);
+                    }
 
-                await emails.TrialEndingAsync(practiceId, e.Id, ct);
-                return ("emailed", practiceId);
-            }
+                    await emails.TrialEndingAsync(practiceId, e.Id, ct);
+                    return ("emailed", practiceId);
+                }
 
             default:
-            {
-                if (await PracticeOfAsync(null, e.InvoiceCustomerId, ct) is not { } practiceId)
                 {
-                    return ("no-practice", null);
-                }
+                    if (await PracticeOfAsync(null, e.InvoiceCustomerId, ct) is not { } practiceId)
+                    {
+                        return ("no-practice", null);
+                    }
 
-                var paid = e.Type == BillingEventTypes.InvoicePaid;
-                var outcome = await applier.ApplyPaymentAsync(practiceId, paid, e.Created, e.Id, Stripe, ct);
-                if (!paid && outcome == "applied")
-                {
-                    await emails.PaymentFailedAsync(practiceId, e.Id, ct);
-                }
+                    var paid = e.Type == BillingEventTypes.InvoicePaid;
+                    var outcome = await applier.ApplyPaymentAsync(practiceId, paid, e.Created, e.Id, Stripe, ct);
+                    if (!paid && outcome == "applied")
+                    {
+                        await emails.PaymentFailedAsync(practiceId, e.Id, ct);
+                    }
 
-                return (outcome, practiceId);
-            }
+                    return (outcome, practiceId);
+                }
         }
     }
 

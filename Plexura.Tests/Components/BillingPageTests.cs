@@ -69,8 +69,15 @@ public sealed class BillingPageTests : AppComponentTestBase
         await EnrollMfaAsync();
         await Get<IPracticeBillingRepository>().AddAsync(signUp.PracticeId, PracticeBilling.Empty(signUp.PracticeId) with
         {
-            CustomerId = "cus_1", SubscriptionId = "sub_1", SubscriptionItemId = "si_1", Status = BillingStatus.Active, PriceId = "price_monthly",
-            Interval = "month", BilledSeats = 2, CurrentPeriodEnd = Time.GetUtcNow().AddDays(20), SeatSyncError = "api_error",
+            CustomerId = "cus_1",
+            SubscriptionId = "sub_1",
+            SubscriptionItemId = "si_1",
+            Status = BillingStatus.Active,
+            PriceId = "price_monthly",
+            Interval = "month",
+            BilledSeats = 2,
+            CurrentPeriodEnd = Time.GetUtcNow().AddDays(20),
+            SeatSyncError = "api_error",
         }, Ct);
 
         var cut = Context.Render<Billing>();
@@ -105,7 +112,10 @@ public sealed class BillingPageTests : AppComponentTestBase
         var (signUp, _) = await SignInNewOwnerAsync();
         await Get<IPracticeBillingRepository>().AddAsync(signUp.PracticeId, PracticeBilling.Empty(signUp.PracticeId) with
         {
-            CustomerId = "cus_1", SubscriptionId = "sub_1", Status = BillingStatus.PastDue, PastDueSince = Time.GetUtcNow().AddDays(-1),
+            CustomerId = "cus_1",
+            SubscriptionId = "sub_1",
+            Status = BillingStatus.PastDue,
+            PastDueSince = Time.GetUtcNow().AddDays(-1),
         }, Ct);
 
         var cut = Context.Render<BillingBanner>();
