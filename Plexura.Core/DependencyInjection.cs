@@ -7,6 +7,7 @@ using Plexura.Core.Access.ListClientAccess;
 using Plexura.Core.Access.RevokeClientAccess;
 using Plexura.Core.Access.SetMemberScope;
 using Plexura.Core.Auditing;
+using Plexura.Core.Billing;
 using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
@@ -182,6 +183,7 @@ public static class DependencyInjection
         services.AddScoped<ListInvitationsHandler>();
         services.AddScoped<GetInvitationHandler>();
         services.AddScoped<AcceptInvitationHandler>();
+        services.AddPlexuraBilling();
 
         // Client access. Until client records register their own directory, no client exists: every client access
         // fails closed. A later registration (Infrastructure) replaces this one.

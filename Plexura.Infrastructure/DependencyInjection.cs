@@ -61,7 +61,7 @@ public static class DependencyInjection
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var isMongo = string.Equals(storage.Provider, nameof(StorageProvider.Mongo), StringComparison.OrdinalIgnoreCase);
@@ -81,6 +81,7 @@ public static class DependencyInjection
         services.AddSingleton<ISessionRepository, SessionRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
         services.AddSingleton<IClientGrantRepository, ClientGrantRepository>();
+        Billing.BillingRegistration.Add(services);
         services.AddSingleton<IClientRepository, ClientRepository>();
         services.AddSingleton<IClientConsentRepository, ClientConsentRepository>();
         services.AddSingleton<IClinicalSessionRepository, ClinicalSessionRepository>();

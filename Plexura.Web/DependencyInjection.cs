@@ -130,6 +130,7 @@ public static class DependencyInjection
         api.MapComplianceReportEndpoints();
         api.MapEmergencyAccessEndpoints();
         api.MapAuditExportEndpoints();
+        api.MapBillingEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -18,7 +18,8 @@ namespace Plexura.Core.Memberships;
 /// (<see cref="Practices.Access.PracticeActorLoader"/>), so revocation ends the session's token at once rather than
 /// at its expiry.</para>
 /// </remarks>
-public sealed class MemberChanges(IMembershipRepository memberships, ISessionRepository sessions, IClientGrantRepository grants, TimeProvider time)
+public sealed class MemberChanges(
+    IMembershipRepository memberships, ISessionRepository sessions, IClientGrantRepository grants, TimeProvider time, Billing.BillingSeatRequests seats)
 {
     private const int MaxAttempts = 5;
 
@@ -112,4 +113,7 @@ public sealed class MemberChanges(IMembershipRepository memberships, ISessionRep
 
         return deleted;
     }
+
+    /// <summary>Queues a seat update for the practice's subscription after a member joined, left or changed role (nothing with billing off).</summary>
+    public Task SeatsChangedAsync(PracticeId practiceId, string reason, CancellationToken ct) => seats.RequestAsync(practiceId, reason, ct);
 }

@@ -151,7 +151,7 @@ public sealed class JobOptions
     public int Concurrency { get; set; } = 2;
 }
 
-/// <summary>Section <c>Plexura:Billing</c> (filled by the billing issue).</summary>
+/// <summary>Section <c>Plexura:Billing</c>: Stripe per-seat subscriptions. Without a secret key billing is off and every practice is unlimited.</summary>
 public sealed class BillingOptions
 {
     public const string Section = "Plexura:Billing";
@@ -159,7 +159,43 @@ public sealed class BillingOptions
     /// <summary>Stripe secret key; without one, billing is off.</summary>
     public string? StripeSecretKey { get; set; }
 
+    /// <summary>The webhook endpoint's signing secret (<c>whsec_...</c>); deliveries are refused without it.</summary>
     public string? StripeWebhookSecret { get; set; }
 
+    /// <summary>The monthly per-seat price (<c>price_...</c>).</summary>
     public string? StripePriceId { get; set; }
+
+    /// <summary>The optional annual per-seat price.</summary>
+    public string? StripeAnnualPriceId { get; set; }
+
+    /// <summary>Free trial days Checkout gives a first subscription (0 = none).</summary>
+    [Range(0, 365)]
+    public int TrialDays { get; set; } = 14;
+
+    /// <summary>Days a past-due practice keeps starting sessions and drafts after the first failed payment.</summary>
+    [Range(0, 90)]
+    public int GraceDays { get; set; } = 14;
+
+    /// <summary>Stripe's API base without <c>/v1</c> (a local fake in tests); Stripe's own when empty.</summary>
+    [Url]
+    public string? StripeApiBase { get; set; }
+
+    /// <summary>Attempts per Stripe call for transient failures (429, 5xx, network), with exponential backoff and jitter.</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait after the first failed attempt; it doubles with each further one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long one Stripe call may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allowed age of a webhook's signed timestamp (replay protection), in seconds.</summary>
+    [Range(1, 3600)]
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
+    /// <summary>True when a secret key is set.</summary>
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(StripeSecretKey);
 }

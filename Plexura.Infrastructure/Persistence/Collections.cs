@@ -1,5 +1,6 @@
 using Plexura.Core.Access;
 using Plexura.Core.Access.Emergency;
+using Plexura.Core.Billing;
 using Plexura.Core.Clients;
 using Plexura.Core.Compliance.Checkpoints;
 using Plexura.Core.Compliance.Export;
@@ -370,6 +371,35 @@ internal static class Collections
         (e, v) => e with { Version = v },
         []);
 
+    /// <summary>Finds the practice of a Stripe customer named by a webhook (across practices).</summary>
+    public static readonly IndexDefinition PracticeBillingCustomerIndex =
+        new(DocumentFields.Of(nameof(PracticeBilling.CustomerId)), Unique: false, CrossPracticeLookup: true);
+
+    /// <summary>Each practice's subscription state (Stripe ids, status, seats; id = practice id).</summary>
+    public static readonly CollectionDefinition<PracticeBilling> PracticeBillings = new(
+        "practice_billing",
+        PracticeBilling.RecordType,
+        IsPracticeOwned: true,
+        b => b.Id,
+        b => b.PracticeId,
+        b => b.Version,
+        (b, v) => b with { Version = v },
+        [PracticeBillingCustomerIndex]);
+
+    /// <summary>
+    /// Received Stripe webhook events. The document id is Stripe's event id: the primary key (SQLite) and <c>_id</c>
+    /// (MongoDB) are the unique index that lets exactly one delivery of an event, at any instance, claim it.
+    /// </summary>
+    public static readonly CollectionDefinition<StripeEventRecord> StripeEvents = new(
+        "stripe_events",
+        StripeEventRecord.RecordType,
+        IsPracticeOwned: false,
+        e => e.Id,
+        _ => null,
+        e => e.Version,
+        (e, v) => e with { Version = v },
+        []);
+
     /// <summary>
     /// Every collection above, without its record type, for engines that lay out collections from definitions
     /// (MongoDB creates its indexes from this list). Declared last: static fields initialize in textual order.
@@ -402,6 +432,8 @@ internal static class Collections
         CollectionShape.Of(AuditVerifications),
         CollectionShape.Of(EmergencyAccesses),
         CollectionShape.Of(AuditExports),
+        CollectionShape.Of(PracticeBillings),
+        CollectionShape.Of(StripeEvents),
     ];
 }
 

@@ -6,6 +6,11 @@ using Plexura.Core.Access.ListClientAccess;
 using Plexura.Core.Access.RevokeClientAccess;
 using Plexura.Core.Access.SetMemberScope;
 using Plexura.Core.Auditing;
+using Plexura.Core.Billing.CompleteCheckout;
+using Plexura.Core.Billing.GetBillingOverview;
+using Plexura.Core.Billing.OpenBillingPortal;
+using Plexura.Core.Billing.StartCheckout;
+using Plexura.Core.Billing.SyncSeats;
 using Plexura.Core.Clients;
 using Plexura.Core.Clients.ArchiveClient;
 using Plexura.Core.Clients.CreateClient;
@@ -125,6 +130,7 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         ["ListMyPracticesHandler"] = "lists the signed-in account's own memberships",
         ["GetInvitationHandler"] = "previews the invitation the secret token names, for the person holding it",
         ["AcceptInvitationHandler"] = "joins the practice the secret token names, as the person holding it",
+        ["ProcessStripeWebhookHandler"] = "anonymous: applies a Stripe-signed event to the practice it names; tested in BillingApiTests",
     };
 
     /// <summary>Every use case on practice data: how to aim it at a practice's records, and which roles may do it there.</summary>
@@ -265,6 +271,19 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
             m.Acting<SetPracticeMfaRequirementHandler>(actor).HandleAsync(new SetPracticeMfaRequirementCommand(true), Client, Ct)),
         Act<SetAudioRetentionHandler>([PracticeRole.Owner], false, (m, actor, t) =>
             m.Acting<SetAudioRetentionHandler>(actor).HandleAsync(new SetAudioRetentionCommand(AudioRetention.OneDay), Client, Ct)),
+        Act<GetBillingOverviewHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<GetBillingOverviewHandler>(actor).HandleAsync(Client, Ct)),
+        Act<SyncSeatsHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            m.Acting<SyncSeatsHandler>(actor).HandleAsync(Client, Ct)),
+
+        // Billing is off in this fixture, so an owner's Checkout and portal stop at "billing is off" after the gate;
+        // the Stripe path, with another practice's Checkout refused, is in BillingApiTests.
+        Act<StartCheckoutHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            BillingOffAsync(() => m.Acting<StartCheckoutHandler>(actor).HandleAsync(new StartCheckoutCommand(), Client, Ct))),
+        Act<CompleteCheckoutHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            BillingOffAsync(() => m.Acting<CompleteCheckoutHandler>(actor).HandleAsync(new CompleteCheckoutCommand("cs_test_1"), Client, Ct))),
+        Act<OpenBillingPortalHandler>([PracticeRole.Owner], false, (m, actor, t) =>
+            BillingOffAsync(() => m.Acting<OpenBillingPortalHandler>(actor).HandleAsync(Client, Ct))),
         Act<SetPracticeTimeZoneHandler>([PracticeRole.Owner], false, (m, actor, t) =>
             m.Acting<SetPracticeTimeZoneHandler>(actor).HandleAsync(new SetPracticeTimeZoneCommand("Europe/London"), Client, Ct)),
         Act<StartAuditVerificationHandler>(AuditReaders, false, async (m, actor, t) =>
@@ -540,6 +559,18 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
     }
 
     /// <summary>A use case that changes or reads one record (or the practice), returning nothing to compare.</summary>
+    /// <summary>Runs a billing use case whose owner path ends at "billing is off" (or "no customer yet") in this fixture.</summary>
+    private static async Task BillingOffAsync(Func<Task> run)
+    {
+        try
+        {
+            await run();
+        }
+        catch (ValidationFailedException e) when (e.Message is StartCheckoutHandler.BillingOffMessage or OpenBillingPortalHandler.NoCustomerMessage)
+        {
+        }
+    }
+
     private static UseCase Act<THandler>(PracticeRole[] allowed, bool namesARecord, Func<UseCaseIsolationMatrixTests, Member, World, Task> run) =>
         new(typeof(THandler).Name, allowed, namesARecord, async (m, actor, t) =>
         {

@@ -31,6 +31,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             NoteSigningRefusedException e => (StatusCodes.Status422UnprocessableEntity, "Cannot sign yet", e.Message),
             ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
+            Core.Billing.BillingGatewayException => (StatusCodes.Status502BadGateway, "Stripe unavailable", "Stripe did not answer; try again in a minute."),
             _ => (StatusCodes.Status500InternalServerError, "Server error", "An unexpected error occurred. Quote the trace id when reporting it."),
         };
 

@@ -45,6 +45,10 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
 
     public string DataFolder { get; }
 
+    /// <summary>The keys a second instance on the same database must share (master key and token signing key).</summary>
+    public IEnumerable<KeyValuePair<string, string?>> SharedKeys() =>
+        _settings.Where(p => p.Key is "Plexura:Security:MasterKey" or "Plexura:Security:MasterKeyId" or "Plexura:Auth:SigningKey");
+
     /// <summary>Log lines the app wrote, by level.</summary>
     public ConcurrentDictionary<LogLevel, long> LogLines { get; } = new();
 

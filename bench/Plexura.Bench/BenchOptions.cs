@@ -16,6 +16,7 @@ internal enum Scenario
     AuditVerify,
     AuditQuery,
     AuditExport,
+    StripeWebhooks,
     All,
 }
 
@@ -171,6 +172,7 @@ internal sealed record BenchOptions(
         "audit-verify" => Scenario.AuditVerify,
         "audit-query" => Scenario.AuditQuery,
         "audit-export" => Scenario.AuditExport,
+        "stripe-webhooks" => Scenario.StripeWebhooks,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -186,7 +188,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|audit-export|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|audit-export|stripe-webhooks|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +

@@ -131,6 +131,13 @@ internal static class BenchProgram
             });
         }
 
+        if (options.Runs(Scenario.StripeWebhooks))
+        {
+            Console.WriteLine("== stripe-webhooks: 1,000 signed deliveries (30% duplicates) from two senders to two instances on one database ==");
+            await StripeWebhookBenchmarks.RunAsync();
+            Console.WriteLine();
+        }
+
         return 0;
     }
 

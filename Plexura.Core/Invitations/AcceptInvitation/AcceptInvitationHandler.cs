@@ -41,7 +41,8 @@ public sealed class AcceptInvitationHandler(
     LoginThrottle throttle,
     IAuditLog audit,
     TimeProvider time,
-    ILogger<AcceptInvitationHandler> logger)
+    ILogger<AcceptInvitationHandler> logger,
+    Billing.BillingSeatRequests seats)
 {
     /// <summary>Shown when the password does not match the existing account.</summary>
     public const string WrongPasswordMessage = "That password does not match your Plexura account. Enter the password you sign in with.";
@@ -180,7 +181,6 @@ public sealed class AcceptInvitationHandler(
         try
         {
             await memberships.AddAsync(invitation.PracticeId, membership, ct);
-            return membership;
         }
         catch (Exception ex)
         {
@@ -196,6 +196,9 @@ public sealed class AcceptInvitationHandler(
 
             throw;
         }
+
+        await seats.RequestAsync(invitation.PracticeId, "member-joined", ct);
+        return membership;
     }
 
     private async Task AuditAcceptedAsync(Invitation invitation, User user, Membership membership, bool created, ClientInfo client, CancellationToken ct)

@@ -60,6 +60,7 @@ public sealed class ChangeMemberRoleHandler(PracticeAccessGate gate, IMembership
         await AccessAudit.RecordAsync(
             audit, actor, client, AuditAction.PermissionChanged, AuditResult.Success, "membership", targetId, null, ct,
             ("change", "role"), ("from", target.Role.ToString()), ("to", command.Role.ToString()), ("sessionsRevoked", revoked.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await changes.SeatsChangedAsync(actor.PracticeId, "role-changed", ct);
     }
 
     private Task DenyLastOwnerAsync(PracticeActor actor, string targetId, ClientInfo client, CancellationToken ct) =>

@@ -67,6 +67,7 @@ public sealed class RemoveMemberHandler(PracticeAccessGate gate, IMembershipRepo
             ("role", target.Role.ToString()),
             ("grantsDeleted", grants.ToString(CultureInfo.InvariantCulture)),
             ("sessionsRevoked", revoked.ToString(CultureInfo.InvariantCulture)));
+        await changes.SeatsChangedAsync(actor.PracticeId, "member-" + change, ct);
     }
 
     private static Task DenyLastOwnerAsync(PracticeAccessGate gate, PracticeActor actor, string targetId, ClientInfo client, CancellationToken ct) =>

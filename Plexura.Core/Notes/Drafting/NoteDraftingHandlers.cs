@@ -18,12 +18,14 @@ public sealed record RequestRedraftCommand(NoteId NoteId, string SectionKey);
 public sealed record RetryDraftingCommand(NoteId NoteId);
 
 /// <summary>Queues drafting requests: each a new request number and its own <c>draft-note</c> job.</summary>
-public sealed class NoteDraftRequests(NoteAccess access, INoteRepository notes, NoteWriter writer, IJobQueue jobs, INoteDrafter drafter, IAuditLog audit, TimeProvider time)
+public sealed class NoteDraftRequests(
+    NoteAccess access, INoteRepository notes, NoteWriter writer, IJobQueue jobs, INoteDrafter drafter, IAuditLog audit, TimeProvider time, Billing.BillingGuard billing)
 {
     /// <summary>Queues a request for the whole note (<paramref name="section"/> null) or one section; returns the request number.</summary>
     public async Task<int> RequestAsync(NoteId noteId, string? section, ClientInfo client, CancellationToken ct)
     {
         var (allowed, note) = await access.RequireAsync(noteId, ClientPermission.Edit, client, ct);
+        await billing.EnsureCanStartNewWorkAsync(allowed.Actor, client, AuditAction.Updated, Note.RecordType, ct);
         var refusal =
             note.Status == NoteStatus.Signed ? "The note is signed and locked: add an addendum instead."
             : note.Kind == NoteKind.Psychotherapy ? "Psychotherapy notes are never drafted."

@@ -26,7 +26,8 @@ public sealed class SessionNoteStarter(
     IJobQueue jobs,
     INoteDrafter drafter,
     IAuditLog audit,
-    TimeProvider time)
+    TimeProvider time,
+    Billing.BillingGuard billing)
 {
     /// <summary>The session's note, created (drafting queued when configured) if it did not exist; null when there is no such session.</summary>
     /// <remarks>Called by the app when the transcript is complete; the audit names the system actor.</remarks>
@@ -51,7 +52,7 @@ public sealed class SessionNoteStarter(
         var content = new NoteContent(
             [.. template.Sections.Select(s => new NoteSection(s.Key, s.Title, []))],
             NoteWriter.RisksFrom(scanner.Scan(lines)));
-        var queue = drafting && drafter.IsConfigured;
+        var queue = drafting && drafter.IsConfigured && await billing.AllowsNewWorkAsync(practiceId, ct);
         var state = queue ? DraftingState.Queued : drafter.IsConfigured ? DraftingState.NotRequested : DraftingState.Off;
         var now = time.GetUtcNow();
         var id = NoteId.New();

@@ -24,7 +24,7 @@ public sealed record StartRecordingCommand(ClientId ClientId);
 /// and API endpoint that call this handler, come with the recording issue.</para>
 /// </remarks>
 public sealed class StartRecordingHandler(
-    ClientAccessGate gate, IClientConsentRepository consents, IClinicalSessionRepository sessions, IAuditLog audit, TimeProvider time)
+    ClientAccessGate gate, IClientConsentRepository consents, IClinicalSessionRepository sessions, IAuditLog audit, TimeProvider time, Billing.BillingGuard billing)
 {
     /// <summary>Shown when a consent is missing; names the kinds, nothing about the client.</summary>
     public const string ConsentRequiredMessage = "Record the client's consent to recording and to AI processing before starting a session.";
@@ -41,6 +41,7 @@ public sealed class StartRecordingHandler(
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(client);
         var actor = (await gate.RequireAsync(command.ClientId, ClientPermission.Edit, client, ct)).Actor;
+        await billing.EnsureCanStartNewWorkAsync(actor, client, AuditAction.Created, TargetType, ct);
         var now = time.GetUtcNow();
         var clientConsents = await consents.ListForClientAsync(actor.PracticeId, command.ClientId, ct);
         var missing = ConsentRules.MissingForRecording(clientConsents, now);

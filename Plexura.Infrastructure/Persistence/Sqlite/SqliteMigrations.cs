@@ -115,6 +115,8 @@ internal static class SqliteMigrations
         new(32, "audit checkpoints", (c, t) => CreateCollectionAsync(c, t, Collections.AuditCheckpoints)),
         new(33, "audit verifications", (c, t) => CreateCollectionAsync(c, t, Collections.AuditVerifications)),
         new(35, "break-glass emergency accesses", (c, t) => CreateCollectionAsync(c, t, Collections.EmergencyAccesses)),
+        new(37, "practice billing", (c, t) => CreateCollectionAsync(c, t, Collections.PracticeBillings)),
+        new(38, "stripe webhook events", (c, t) => CreateCollectionAsync(c, t, Collections.StripeEvents)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>

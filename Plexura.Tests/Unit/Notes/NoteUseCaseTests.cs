@@ -327,7 +327,7 @@ public sealed class NoteUseCaseTests(SqliteStorageFixture fixture) : PracticeUse
     }
 
     private NoteDraftRequests Requests(Member member, IJobQueue queue, INoteDrafter options) =>
-        new(As<NoteAccess>(member), Fixture.Get<INoteRepository>(), Fixture.Get<NoteWriter>(), queue, options, Fixture.Get<IAuditLog>(), Fixture.Time);
+        new(As<NoteAccess>(member), Fixture.Get<INoteRepository>(), Fixture.Get<NoteWriter>(), queue, options, Fixture.Get<IAuditLog>(), Fixture.Time, As<Plexura.Core.Billing.BillingGuard>(member));
 
     private async Task<(Member Owner, ClientId ClientId, NoteId Note)> NewNoteAsync()
     {
