@@ -13,19 +13,19 @@ internal sealed class AuditCheckpointStore(IDocumentStore store) : IAuditCheckpo
     private readonly IDocumentCollection<AuditVerification> _verifications = store.Collection(Collections.AuditVerifications);
     private readonly IDocumentCollection<Core.Practices.Practice> _practices = store.Collection(Collections.Practices);
 
-    public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken ct)
+    public Task AddCheckpointAsync(PracticeId practiceId, AuditCheckpoint checkpoint, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return _checkpoints.InsertAsync(DocumentScope.Practice(checkpoint.PracticeId), checkpoint, ct);
+        return _checkpoints.InsertAsync(DocumentScope.Practice(practiceId), checkpoint, ct);
     }
 
     public async Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(PracticeId practiceId, CancellationToken ct) =>
         [.. (await _checkpoints.FindManyAsync(DocumentScope.Practice(practiceId), null, null, ct)).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)];
 
-    public Task AddVerificationAsync(AuditVerification verification, CancellationToken ct)
+    public Task AddVerificationAsync(PracticeId practiceId, AuditVerification verification, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(verification);
-        return _verifications.InsertAsync(DocumentScope.Practice(verification.PracticeId), verification, ct);
+        return _verifications.InsertAsync(DocumentScope.Practice(practiceId), verification, ct);
     }
 
     public async Task<IReadOnlyList<AuditVerification>> ListVerificationsAsync(PracticeId practiceId, int limit, CancellationToken ct) =>

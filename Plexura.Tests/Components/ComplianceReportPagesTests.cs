@@ -4,6 +4,7 @@ using Plexura.Core.Clients;
 using Plexura.Core.Common;
 using Plexura.Web.Components.Pages.Clients;
 using Plexura.Web.Components.Pages.Compliance;
+using Plexura.Web.Components.Pages.Reports;
 
 namespace Plexura.Tests.Components;
 

@@ -62,6 +62,31 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
         ["GET /api/v1/me"] = "describes the presented token's own account and session",
         ["GET /api/v1/antiforgery-token"] = "the signed-in user's own antiforgery token; names no practice record",
         ["POST /api/v1/csp-reports/"] = "anonymous browser violation reports; logged, never stored with a practice",
+        ["POST /api/stripe/webhook"] = "anonymous, proven by Stripe's signature; the practice comes from Stripe's own customer and metadata, never from a member",
+    };
+
+    /// <summary>
+    /// Endpoints on practice data whose refusals and tenancy are tested in their own API test class (named here), not yet
+    /// rows of this matrix. A debt, listed so it stays visible: each should become a <see cref="Cases"/> row.
+    /// </summary>
+    private static readonly Dictionary<string, string> TestedOutsideTheMatrix = new(StringComparer.Ordinal)
+    {
+        ["GET /api/v1/compliance/audit-events"] = nameof(Api.AuditLogApiTests),
+        ["GET /api/v1/compliance/audit-export"] = nameof(Api.AuditExportApiTests),
+        ["GET /api/v1/compliance/audit-export-key"] = nameof(Api.AuditExportApiTests),
+        ["GET /api/v1/compliance/audit-exports/{exportId:guid}/manifest"] = nameof(Api.AuditExportApiTests),
+        ["GET /api/v1/compliance/reports/breach"] = nameof(Api.ComplianceReportApiTests),
+        ["GET /api/v1/compliance/reports/breach/csv"] = nameof(Api.ComplianceReportApiTests),
+        ["GET /api/v1/compliance/reports/clients/{clientId:guid}"] = nameof(Api.ComplianceReportApiTests),
+        ["GET /api/v1/compliance/reports/clients/{clientId:guid}/csv"] = nameof(Api.ComplianceReportApiTests),
+        ["GET /api/v1/compliance/emergency-accesses"] = "EmergencyAccessTests (Core) and the use-case matrix",
+        ["POST /api/v1/compliance/emergency-accesses/{id:guid}/acknowledge"] = "EmergencyAccessTests (Core) and the use-case matrix",
+        ["POST /api/v1/clients/{id:guid}/emergency-access"] = "EmergencyAccessTests (Core) and the use-case matrix",
+        ["GET /api/v1/billing/"] = nameof(Api.BillingApiTests),
+        ["POST /api/v1/billing/checkout"] = nameof(Api.BillingApiTests),
+        ["POST /api/v1/billing/checkout/complete"] = nameof(Api.BillingApiTests),
+        ["POST /api/v1/billing/portal"] = nameof(Api.BillingApiTests),
+        ["POST /api/v1/billing/seats/sync"] = nameof(Api.BillingApiTests),
     };
 
     /// <summary>Every endpoint on practice data: how to call it, who may, and which other-practice ids to try in it.</summary>
@@ -166,7 +191,7 @@ public sealed class ApiIsolationMatrixTests(ApiIsolationMatrixTests.Factory fact
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToHashSet(StringComparer.Ordinal);
 
-        var placed = Cases.Select(c => c.Key).Concat(NotPracticeData.Keys).ToHashSet(StringComparer.Ordinal);
+        var placed = Cases.Select(c => c.Key).Concat(NotPracticeData.Keys).Concat(TestedOutsideTheMatrix.Keys).ToHashSet(StringComparer.Ordinal);
 
         var unclassified = mapped.Except(placed).Order(StringComparer.Ordinal).ToList();
         var unmapped = placed.Except(mapped).Order(StringComparer.Ordinal).ToList();

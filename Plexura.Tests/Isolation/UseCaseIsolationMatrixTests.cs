@@ -66,6 +66,7 @@ using Plexura.Core.Practices.RecentFailedSignIns;
 using Plexura.Core.Practices.SetAudioRetention;
 using Plexura.Core.Practices.SetPracticeMfaRequirement;
 using Plexura.Core.Practices.SetPracticeTimeZone;
+using Plexura.Core.Security;
 using Plexura.Core.Sessions;
 using Plexura.Core.Sessions.Audio;
 using Plexura.Core.Sessions.ChangeRecording;
@@ -509,7 +510,10 @@ public sealed class UseCaseIsolationMatrixTests(SqliteStorageFixture fixture) : 
         var clinician = members[PracticeRole.Clinician];
         await Acting<SetEmergencyAccessMembersHandler>(owner).HandleAsync(new SetEmergencyAccessMembersCommand([clinician.UserId]), Client, Ct);
         // A past (expired) emergency access to review: it opens nothing now, so the clinician still cannot view the client.
-        var past = new EmergencyAccess(EmergencyAccessId.New(), owner.PracticeId, clientId, clinician.UserId, Now.AddHours(-3), Now.AddHours(-2), "not-read");
+        var pastId = EmergencyAccessId.New();
+        var pastReason = await Fixture.Get<IPhiProtector>().ProtectAsync(
+            owner.PracticeId, new PhiField(EmergencyAccess.RecordType, pastId.ToString(), "reason"), "Crisis call.", Ct);
+        var past = new EmergencyAccess(pastId, owner.PracticeId, clientId, clinician.UserId, Now.AddHours(-3), Now.AddHours(-2), pastReason);
         await Fixture.Get<IEmergencyAccessRepository>().AddAsync(owner.PracticeId, past, Ct);
 
         return new World(

@@ -21,9 +21,9 @@ public abstract class AuditCheckpointStoreContractTests<TFixture>(TFixture fixtu
         var at = fixture.Time.GetUtcNow();
         var first = Checkpoint(mine, 5, at);
         var second = Checkpoint(mine, 9, at.AddDays(1));
-        await Store.AddCheckpointAsync(second, Ct);
-        await Store.AddCheckpointAsync(first, Ct);
-        await Store.AddCheckpointAsync(Checkpoint(theirs, 3, at), Ct);
+        await Store.AddCheckpointAsync(second.PracticeId, second, Ct);
+        await Store.AddCheckpointAsync(first.PracticeId, first, Ct);
+        await Store.AddCheckpointAsync(theirs, Checkpoint(theirs, 3, at), Ct);
 
         var listed = await Store.ListCheckpointsAsync(mine, Ct);
 
@@ -40,10 +40,10 @@ public abstract class AuditCheckpointStoreContractTests<TFixture>(TFixture fixtu
         var at = fixture.Time.GetUtcNow();
         for (var i = 0; i < 3; i++)
         {
-            await Store.AddVerificationAsync(Verification(mine, at.AddHours(i), valid: i != 2), Ct);
+            await Store.AddVerificationAsync(mine, Verification(mine, at.AddHours(i), valid: i != 2), Ct);
         }
 
-        await Store.AddVerificationAsync(Verification(theirs, at.AddHours(5), valid: true), Ct);
+        await Store.AddVerificationAsync(theirs, Verification(theirs, at.AddHours(5), valid: true), Ct);
 
         var latest = await Store.ListVerificationsAsync(mine, 2, Ct);
 

@@ -59,18 +59,19 @@ public sealed record AuditVerification(
 public interface IAuditCheckpointStore
 {
     /// <summary>Adds a checkpoint.</summary>
-    Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken ct);
+    Task AddCheckpointAsync(PracticeId practiceId, AuditCheckpoint checkpoint, CancellationToken ct);
 
     /// <summary>Every checkpoint of the practice, oldest first.</summary>
     Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(PracticeId practiceId, CancellationToken ct);
 
     /// <summary>Adds a verification result.</summary>
-    Task AddVerificationAsync(AuditVerification verification, CancellationToken ct);
+    Task AddVerificationAsync(PracticeId practiceId, AuditVerification verification, CancellationToken ct);
 
     /// <summary>The newest <paramref name="limit"/> verification results of the practice, newest first.</summary>
     Task<IReadOnlyList<AuditVerification>> ListVerificationsAsync(PracticeId practiceId, int limit, CancellationToken ct);
 
     /// <summary>Every practice's id, for the daily job (reads no PHI).</summary>
+    [CrossPractice("The daily checkpoint job visits every practice; it reads only practice ids, never PHI.")]
     IAsyncEnumerable<PracticeId> ListPracticeIdsAsync(CancellationToken ct);
 }
 

@@ -40,7 +40,7 @@ public sealed class AuditCheckpointService(
         var signature = await signer.SignAsync(practiceId, Encoding.UTF8.GetBytes(text), ct);
         var checkpoint = new AuditCheckpoint(
             Guid.CreateVersion7(now), practiceId, sequence, hash, headTime, now, reason, CheckpointBlock.Write(text, signature), signature.KeyId);
-        await store.AddCheckpointAsync(checkpoint, ct);
+        await store.AddCheckpointAsync(checkpoint.PracticeId, checkpoint, ct);
         await mail.SendCheckpointAsync(checkpoint, ct);
         return checkpoint;
     }

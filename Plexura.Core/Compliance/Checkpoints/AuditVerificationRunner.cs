@@ -149,7 +149,7 @@ public sealed class AuditVerificationRunner(
             report.Problem,
             report.CheckpointsChecked,
             pasted is not null);
-        await store.AddVerificationAsync(result, ct);
+        await store.AddVerificationAsync(result.PracticeId, result, ct);
 
         var details = new Dictionary<string, string>
         {

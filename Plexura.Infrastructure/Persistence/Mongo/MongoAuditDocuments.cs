@@ -125,7 +125,10 @@ internal static class MongoAuditDocuments
         var actions = AuditQueryActions.Of(query);
         if (actions is not null)
         {
-            filter.Add(MongoAuditFields.Action, new BsonDocument("$in", new BsonArray(actions.Select(a => a.ToString()))));
+            // One action as plain equality (as before the action set existed, and simplest for the planner).
+            filter.Add(
+                MongoAuditFields.Action,
+                actions.Count == 1 ? actions[0].ToString() : new BsonDocument("$in", new BsonArray(actions.Select(a => a.ToString()))));
         }
 
         if (query.ActorUserId is { } actor)

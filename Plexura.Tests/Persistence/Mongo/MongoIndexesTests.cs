@@ -136,12 +136,12 @@ public sealed class MongoIndexesTests
                 AssertSpec(s, "ix_audit_events_client", new BsonDocument { { "practiceId", 1 }, { "clientId", 1 } }, unique: false);
                 Assert.Equal(new BsonDocument("clientId", new BsonDocument("$exists", true)), s.PartialFilter);
             },
-            s => AssertSpec(s, "ix_audit_events_actor", new BsonDocument { { "practiceId", 1 }, { "actorUserId", 1 } }, unique: false),
-            s => AssertSpec(
-                s,
-                "ix_audit_events_stats",
-                new BsonDocument { { "practiceId", 1 }, { "timestamp", 1 }, { "action", 1 }, { "result", 1 }, { "actorUserId", 1 }, { "clientId", 1 }, { "sourceIp", 1 } },
-                unique: false));
+            s => AssertSpec(s, "ix_audit_events_actor", new BsonDocument { { "practiceId", 1 }, { "actorUserId", 1 } }, unique: false));
+        AssertSpec(
+            Assert.Single(audit, s => s.Name == "ix_audit_events_stats"),
+            "ix_audit_events_stats",
+            new BsonDocument { { "practiceId", 1 }, { "timestamp", 1 }, { "action", 1 }, { "result", 1 }, { "actorUserId", 1 }, { "clientId", 1 }, { "sourceIp", 1 } },
+            unique: false);
     }
 
     [Fact]
