@@ -1,3 +1,4 @@
+using Plexura.Core.Access;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
@@ -43,32 +44,12 @@ internal static class ReportAudit
         ClientId? clientId,
         CancellationToken ct,
         params (string Key, string Value)[] details) =>
-        audit.RecordAsync(
-            new AuditEntry(
-                actor.PracticeId,
-                new AuditActor(actor.UserId, actor.Email),
-                client.SourceIp,
-                client.UserAgent,
-                action,
-                targetType,
-                clientId?.ToString(),
-                action == AuditAction.Exported ? null : clientId?.ToString(),
-                result,
-                details.ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)),
-            ct);
+        AccessAudit.RecordAsync(
+            audit, actor, client, action, result, targetType, clientId?.ToString(), action == AuditAction.Exported ? null : clientId, ct, details);
 
     /// <summary>Runs <paramref name="step"/>; input it refuses is audited as <see cref="AuditResult.Failed"/> (the rule, never the input) and rethrown.</summary>
-    public static async Task<T> RefusingInvalidInputAsync<T>(
-        IAuditLog audit, PracticeActor actor, ClientInfo client, AuditAction action, string targetType, ClientId? clientId, Func<T> step, CancellationToken ct)
-    {
-        try
-        {
-            return step();
-        }
-        catch (ValidationFailedException ex)
-        {
-            await RecordAsync(audit, actor, client, action, AuditResult.Failed, targetType, clientId, ct, ("reason", "invalid-input"), ("rule", ex.Message));
-            throw;
-        }
-    }
+    public static Task<T> RefusingInvalidInputAsync<T>(
+        IAuditLog audit, PracticeActor actor, ClientInfo client, AuditAction action, string targetType, ClientId? clientId, Func<T> step, CancellationToken ct) =>
+        AccessAudit.RefusingInvalidInputAsync(
+            audit, actor, client, action, targetType, clientId?.ToString(), action == AuditAction.Exported ? null : clientId, () => Task.FromResult(step()), ct);
 }
