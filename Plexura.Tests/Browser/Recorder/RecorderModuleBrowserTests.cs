@@ -112,6 +112,57 @@ public sealed class RecorderModuleBrowserTests(RecorderFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Crash_MidChunk_TheNextPageSendsEverySampleCapturedBeforeTheCrash()
+    {
+        var id = NewSessionId();
+        var (context, page) = await fixture.OpenAsync();
+        await using var _ = context;
+        var session = fixture.Server.Session(id);
+
+        await StartAsync(page, id);
+        await WaitForStateAsync(page, "s.recordedSeconds >= 7.5");
+        // What the worklet had delivered, once IndexedDB finished every write started before (a read waits for them).
+        var captured = await page.EvaluateAsync<double[]>("""
+            async () => {
+                const at = [window.captured.samples, window.captured.hash];
+                const db = await new Promise((resolve, reject) => {
+                    const open = indexedDB.open("plexura-recorder");
+                    open.onsuccess = () => resolve(open.result);
+                    open.onerror = () => reject(open.error);
+                });
+                const tx = db.transaction("pieces", "readonly");
+                await new Promise(resolve => { tx.objectStore("pieces").count(); tx.oncomplete = resolve; });
+                db.close();
+                return at;
+            }
+            """);
+        var (samples, hash) = ((int)captured[0], (uint)captured[1]);
+        Assert.InRange(samples, 80_000 + 1, 2 * 80_000 - 1);
+
+        // The renderer dies: no pagehide, no last save. Only what was stored along the way survives.
+        var crashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Crash += (_, _) => crashed.TrySetResult();
+        var cdp = await context.NewCDPSessionAsync(page);
+        // The command never gets its answer: the page is gone before it could send one.
+        var unanswered = cdp.SendAsync("Page.crash").ContinueWith(t => t.Exception, TaskScheduler.Default);
+        await crashed.Task.WaitAsync(Long);
+
+        var next = await context.NewPageAsync();
+        await fixture.GotoTestPageAsync(next);
+        var inspected = await next.EvaluateAsync<int>("id => window.openRecorder(id).inspect().then(i => i.localNextSequence)", id);
+        Assert.True(inspected >= 2, $"{inspected} chunks after the crash: the pieces of the second were not joined");
+        await WaitForStateAsync(next, "s.waiting === 0");
+        await next.EvaluateAsync("() => window.rec.stop()");
+        await WaitForStateAsync(next, "s.phase === 'stopped'");
+
+        Assert.Equal(inspected, session.ChunkCount);
+        Assert.Equal(Enumerable.Range(0, inspected), session.Order);
+        var pcm = session.Pcm();
+        Assert.InRange(pcm.Length, samples, samples + (2 * 16_000));
+        Assert.Equal(hash, FakeSession.Fingerprint(pcm[..samples], 0));
+    }
+
+    [Fact]
     public async Task ConsentRevoked_MidRecording_StopsWithTheServersMessageAndDeletesTheWaitingAudio()
     {
         var id = NewSessionId();
@@ -168,8 +219,9 @@ public sealed class RecorderModuleBrowserTests(RecorderFixture fixture) : IClass
         await WaitForStateAsync(first, "s.recordedSeconds >= 6");
         await first.CloseAsync(new() { RunBeforeUnload = false });
         // Chromium frees a closed page's locks a moment later (and its lock query stops listing them sooner): wait until it is free.
-        await second.WaitForFunctionAsync(
-            "id => navigator.locks.request(`plexura-recorder-${id}`, { ifAvailable: true }, l => !!l)", id, new() { Timeout = (float)Long.TotalMilliseconds, PollingInterval = 100 });
+        await second.EvaluateAsync(
+            "async id => { while (!await navigator.locks.request(`plexura-recorder-${id}`, { ifAvailable: true }, l => !!l)) await new Promise(r => setTimeout(r, 100)); }",
+            id).WaitAsync(Long);
         await second.BringToFrontAsync();
         var restarted = await second.EvaluateAsync<string>($"() => window.rec.start({RawMicrophone}).then(p => p + ': ' + window.state.message)");
         // Recording again; whatever else the page may say (a slow upload under load), it no longer says another tab records.

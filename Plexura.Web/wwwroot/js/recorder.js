@@ -3,7 +3,9 @@
 // Capture: the chosen microphone -> AudioWorklet (recorder-worklet.js: mono, 16 kHz, signed 16-bit) -> chunks of 5 s,
 // each a complete WAV (44-byte header), numbered from 0 without gaps; chunk n's samples follow chunk n-1's exactly.
 // Durability: every chunk is written to IndexedDB BEFORE it is uploaded and deleted only after the server answered 200
-// (it acknowledges only what it stored durably). Uploads go one at a time, lowest sequence first, through api.js (the
+// (it acknowledges only what it stored durably). The chunk being filled is written too, batch by batch (about 100 ms
+// each, small enough to be stored inline), so a reload whose last-moment save is lost, or a crash, loses at most the
+// batch in flight: the next page joins those pieces into the chunk they were for. Uploads go one at a time, lowest sequence first, through api.js (the
 // antiforgery header), retried with exponential backoff and jitter across network drops, reloads and server restarts.
 // After a reload or a crash the page finds what waits in IndexedDB and continues the session's sequence or stops it.
 
@@ -15,6 +17,7 @@ export const chunkSamples = 5 * sampleRate;
 const dbName = "plexura-recorder";
 const chunkStore = "chunks";
 const sessionStore = "sessions";
+const pieceStore = "pieces";
 const maxBackoffMs = 30000;
 const requestTimeoutMs = 30000;
 const sleepGapMs = 10000;
@@ -67,12 +70,25 @@ function done(tx) {
 
 function db() {
     database ??= new Promise((resolve, reject) => {
-        const open = indexedDB.open(dbName, 1);
-        open.onupgradeneeded = () => {
-            open.result.createObjectStore(chunkStore, { keyPath: ["sessionId", "sequence"] });
-            open.result.createObjectStore(sessionStore, { keyPath: "sessionId" });
+        const open = indexedDB.open(dbName, 2);
+        open.onupgradeneeded = event => {
+            if (event.oldVersion < 1) {
+                open.result.createObjectStore(chunkStore, { keyPath: ["sessionId", "sequence"] });
+                open.result.createObjectStore(sessionStore, { keyPath: "sessionId" });
+            }
+            if (event.oldVersion < 2) {
+                open.result.createObjectStore(pieceStore, { keyPath: ["sessionId", "sequence", "offset"] });
+            }
         };
-        open.onsuccess = () => resolve(open.result);
+        open.onsuccess = () => {
+            // A newer page asking to upgrade the database gets it: this one reopens on its next use.
+            open.result.onversionchange = () => {
+                open.result.close();
+                database = null;
+                openedDatabase = null;
+            };
+            resolve(open.result);
+        };
         open.onerror = () => reject(open.error);
     }).then(opened => {
         openedDatabase = opened;
@@ -85,16 +101,20 @@ function db() {
 }
 
 const range = sessionId => IDBKeyRange.bound([sessionId, 0], [sessionId, Number.MAX_SAFE_INTEGER]);
+const pieceRange = (sessionId, sequence) => sequence === undefined
+    ? IDBKeyRange.bound([sessionId, 0, 0], [sessionId, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER])
+    : IDBKeyRange.bound([sessionId, sequence, 0], [sessionId, sequence, Number.MAX_SAFE_INTEGER]);
 
 function emptySession(sessionId) {
     return { sessionId, nextSequence: 0, recordedSamples: 0, chunkCount: null, updatedAt: Date.now() };
 }
 
-/** Stores a chunk and the session's next sequence in one transaction: both are there, or neither. */
+/** Stores a chunk, the session's next sequence and the removal of the chunk's pieces in one transaction: all, or none. */
 async function storeChunk(sessionId, sequence, samples) {
-    const tx = (await db()).transaction([chunkStore, sessionStore], "readwrite");
+    const tx = (await db()).transaction([chunkStore, sessionStore, pieceStore], "readwrite");
     const sessions = tx.objectStore(sessionStore);
     tx.objectStore(chunkStore).put({ sessionId, sequence, wav: wav(samples), samples: samples.length });
+    tx.objectStore(pieceStore).delete(pieceRange(sessionId, sequence));
     const existing = (await request(sessions.get(sessionId))) ?? emptySession(sessionId);
     sessions.put({
         ...existing,
@@ -119,16 +139,18 @@ async function updateSession(sessionId, change) {
 }
 
 async function forgetSession(sessionId) {
-    const tx = (await db()).transaction([chunkStore, sessionStore], "readwrite");
+    const tx = (await db()).transaction([chunkStore, sessionStore, pieceStore], "readwrite");
     tx.objectStore(sessionStore).delete(sessionId);
+    tx.objectStore(pieceStore).delete(pieceRange(sessionId));
     await done(tx);
 }
 
 // Deletes every waiting chunk of the session and its record: used when the client's consent was revoked, so audio the
 // client no longer agrees to is not left on this computer.
 async function discardSession(sessionId) {
-    const tx = (await db()).transaction([chunkStore, sessionStore], "readwrite");
+    const tx = (await db()).transaction([chunkStore, sessionStore, pieceStore], "readwrite");
     tx.objectStore(chunkStore).delete(range(sessionId));
+    tx.objectStore(pieceStore).delete(pieceRange(sessionId));
     tx.objectStore(sessionStore).delete(sessionId);
     await done(tx);
 }
@@ -137,6 +159,77 @@ async function firstChunk(sessionId) {
     const tx = (await db()).transaction(chunkStore, "readonly");
     const cursor = await request(tx.objectStore(chunkStore).openCursor(range(sessionId)));
     return cursor?.value ?? null;
+}
+
+/** Writes samples of the chunk being filled as one piece, in a transaction committed before this returns; best effort. */
+function storePiece(sessionId, sequence, offset, samples) {
+    if (!openedDatabase) {
+        return;
+    }
+    try {
+        const tx = openedDatabase.transaction(pieceStore, "readwrite");
+        tx.objectStore(pieceStore).put({ sessionId, sequence, offset, samples });
+        tx.commit?.();
+    } catch {
+        // The cut chunk is still written whole; only the protection against a lost last save is missing.
+    }
+}
+
+/**
+ * Joins the pieces a page left behind (it was reloaded or crashed before it could store the chunk being filled) into
+ * chunks numbered from the session's next sequence, so what they hold is sent like any other chunk. Pieces of
+ * sequences already stored are dropped. Returns the session's next sequence afterwards.
+ */
+async function recoverPieces(sessionId) {
+    const tx = (await db()).transaction(pieceStore, "readonly");
+    const pieces = await request(tx.objectStore(pieceStore).getAll(pieceRange(sessionId)));
+    let next = (await readSession(sessionId))?.nextSequence ?? 0;
+    if (pieces.length === 0) {
+        return next;
+    }
+    const bySequence = new Map();
+    for (const piece of pieces) {
+        if (piece.sequence >= next) {
+            (bySequence.get(piece.sequence) ?? bySequence.set(piece.sequence, []).get(piece.sequence)).push(piece);
+        }
+    }
+    for (const sequence of [...bySequence.keys()].sort((a, b) => a - b)) {
+        const parts = bySequence.get(sequence).sort((a, b) => a.offset - b.offset);
+        const samples = new Int16Array(parts.reduce((n, p) => n + p.samples.length, 0));
+        let at = 0;
+        for (const part of parts) {
+            samples.set(part.samples, at);
+            at += part.samples.length;
+        }
+        await storeChunk(sessionId, next, samples);
+        next++;
+    }
+    const cleanup = (await db()).transaction(pieceStore, "readwrite");
+    cleanup.objectStore(pieceStore).delete(pieceRange(sessionId));
+    await done(cleanup);
+    return next;
+}
+
+const lockName = sessionId => `plexura-recorder-${sessionId}`;
+
+/** Runs fn unless another tab records the session (it holds the session's lock and still writes pieces). */
+async function unlessRecordedElsewhere(sessionId, heldHere, fn) {
+    if (heldHere || !navigator.locks?.request) {
+        return fn();
+    }
+    return navigator.locks.request(lockName(sessionId), { ifAvailable: true }, lock => lock ? fn() : undefined);
+}
+
+async function hasPieces(sessionId) {
+    const tx = (await db()).transaction(pieceStore, "readonly");
+    return (await request(tx.objectStore(pieceStore).count(pieceRange(sessionId)))) > 0;
+}
+
+/** Session ids that have pieces waiting, possibly without a session record (a crash within the first chunk). */
+async function sessionsWithPieces() {
+    const tx = (await db()).transaction(pieceStore, "readonly");
+    const keys = await request(tx.objectStore(pieceStore).getAllKeys());
+    return [...new Set(keys.map(k => k[0]))];
 }
 
 async function countChunks(sessionId) {
@@ -207,6 +300,9 @@ export async function findUnfinished() {
         }
     } catch {
         server = null;
+    }
+    for (const sessionId of await sessionsWithPieces()) {
+        await unlessRecordedElsewhere(sessionId, false, () => recoverPieces(sessionId));
     }
     const local = [];
     for (const session of await localSessions()) {
@@ -455,6 +551,7 @@ export class SessionRecorder {
 
     /** What waits here and on the server; sets the sequence a new capture continues from. Call before start. */
     async inspect() {
+        await unlessRecordedElsewhere(this.sessionId, this.tabLock !== null, () => recoverPieces(this.sessionId));
         const local = await readSession(this.sessionId);
         const waiting = await countChunks(this.sessionId);
         let server = null;
@@ -505,8 +602,8 @@ export class SessionRecorder {
             });
             return this.state.phase;
         }
-        if (this.tabWasBusy) {
-            // The other tab recorded meanwhile: continue after what it stored and sent.
+        if (this.tabWasBusy || await hasPieces(this.sessionId).catch(() => false)) {
+            // Another tab recorded meanwhile, or left pieces when it closed: continue after what it stored and sent.
             this.tabWasBusy = false;
             await this.inspect();
             this.update({ phase: "starting" });
@@ -574,7 +671,9 @@ export class SessionRecorder {
         let offset = 0;
         while (offset < samples.length) {
             const n = Math.min(samples.length - offset, chunkSamples - this.buffered);
-            this.buffer.set(samples.subarray(offset, offset + n), this.buffered);
+            const piece = samples.slice(offset, offset + n);
+            storePiece(this.sessionId, this.nextSequence, this.buffered, piece);
+            this.buffer.set(piece, this.buffered);
             this.buffered += n;
             offset += n;
             this.samples += n;
@@ -613,8 +712,9 @@ export class SessionRecorder {
         const sequence = this.nextSequence++;
         this.buffered = 0;
         try {
-            const tx = openedDatabase.transaction([chunkStore, sessionStore], "readwrite");
+            const tx = openedDatabase.transaction([chunkStore, sessionStore, pieceStore], "readwrite");
             tx.objectStore(chunkStore).put({ sessionId: this.sessionId, sequence, wav: wav(samples), samples: samples.length });
+            tx.objectStore(pieceStore).delete(pieceRange(this.sessionId, sequence));
             tx.objectStore(sessionStore).put({
                 sessionId: this.sessionId,
                 nextSequence: this.nextSequence,
@@ -624,7 +724,7 @@ export class SessionRecorder {
             });
             tx.commit?.();
         } catch {
-            // The database closed under us: nothing more can be kept.
+            // The database closed under us: the pieces already written are joined by the next page.
         }
     }
 
@@ -770,7 +870,7 @@ export class SessionRecorder {
             return true;
         }
         return await new Promise(resolve => {
-            navigator.locks.request(`plexura-recorder-${this.sessionId}`, { ifAvailable: true }, lock => {
+            navigator.locks.request(lockName(this.sessionId), { ifAvailable: true }, lock => {
                 if (!lock) {
                     resolve(false);
                     return undefined;
