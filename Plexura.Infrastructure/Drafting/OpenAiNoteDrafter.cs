@@ -1,16 +1,13 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Globalization;
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenAI;
 using OpenAI.Chat;
 using Plexura.Core.Notes.Drafting;
 using Plexura.Infrastructure.Configuration;
-using Plexura.Infrastructure.Transcription;
+using Plexura.Infrastructure.OpenAi;
 
 namespace Plexura.Infrastructure.Drafting;
 
@@ -193,28 +190,8 @@ internal sealed class OpenAiNoteDrafter(
 
     private NoteDraftingFailedException Failure(int status, PipelineResponse? response)
     {
-        if (status == 0)
-        {
-            return Logged(new NoteDraftingFailedException(isTransient: true, null, NoteDraftingFailedException.Network), 0);
-        }
-
-        var code = status == (int)HttpStatusCode.TooManyRequests ? NoteDraftingFailedException.RateLimited : $"http-{status}";
-        var transient = status is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.RequestTimeout
-            or (int)HttpStatusCode.Conflict or >= 500;
-        TimeSpan? retryAfter = null;
-        if (transient && response is not null)
-        {
-            retryAfter = response.Headers.TryGetValue("Retry-After", out var header)
-                ? OpenAiTranscriptionService.ParseRetryAfter(header, time.GetUtcNow())
-                : null;
-            if (retryAfter is null && response.Headers.TryGetValue("retry-after-ms", out var ms)
-                && double.TryParse(ms, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var millis))
-            {
-                retryAfter = TimeSpan.FromMilliseconds(Math.Min(millis, 24 * 3600 * 1000d));
-            }
-        }
-
-        return Logged(new NoteDraftingFailedException(transient, retryAfter, code), status);
+        var attempt = OpenAiCalls.Classify(status, response, time.GetUtcNow(), NoteDraftingFailedException.RateLimited, NoteDraftingFailedException.Network);
+        return Logged(new NoteDraftingFailedException(attempt.IsTransient, attempt.RetryAfter, attempt.Code), status);
     }
 
     private NoteDraftingFailedException Logged(NoteDraftingFailedException failure, int status)
@@ -235,16 +212,7 @@ internal sealed class OpenAiNoteDrafter(
                 return cached.Client;
             }
 
-            var clientOptions = new OpenAIClientOptions
-            {
-                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-                NetworkTimeout = current.Timeout,
-            };
-            if (!string.IsNullOrWhiteSpace(current.Endpoint))
-            {
-                clientOptions.Endpoint = new Uri(current.Endpoint);
-            }
-
+            var clientOptions = OpenAiCalls.ClientOptions(current);
             var client = new ChatClient(current.DraftingModel, new ApiKeyCredential(current.ApiKey!), clientOptions);
             _client = new ConfiguredClient(current.ApiKey!, current.Endpoint, current.DraftingModel!, current.Timeout, client);
             return client;

@@ -1,14 +1,12 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenAI;
 using OpenAI.Audio;
 using Plexura.Core.Transcription;
 using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.OpenAi;
 
 namespace Plexura.Infrastructure.Transcription;
 
@@ -91,29 +89,6 @@ internal sealed class OpenAiTranscriptionService(
         : model.StartsWith("whisper", StringComparison.OrdinalIgnoreCase) ? ModelKind.Timed
         : ModelKind.TextOnly;
 
-    /// <summary>The wait a Retry-After header asks for: delta-seconds or an HTTP date; null when absent or unreadable.</summary>
-    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        value = value.Trim();
-        if (double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return seconds <= 24 * 3600 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromHours(24);
-        }
-
-        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-        {
-            var wait = date - now;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
     // The SDK marks its diarization API as evaluation-only (OPENAI001). The package version is pinned centrally and
     // the adapter tests check the wire format it sends (diarized_json, chunking_strategy auto) against a local server.
 #pragma warning disable OPENAI001
@@ -168,28 +143,8 @@ internal sealed class OpenAiTranscriptionService(
 
     private TranscriptionFailedException Failure(int status, PipelineResponse? response)
     {
-        if (status == 0)
-        {
-            return Logged(new TranscriptionFailedException(isTransient: true, null, "network"), 0);
-        }
-
-        var code = status == (int)HttpStatusCode.TooManyRequests ? "rate-limited" : $"http-{status}";
-        var transient = status is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.RequestTimeout
-            or (int)HttpStatusCode.Conflict or >= 500;
-        TimeSpan? retryAfter = null;
-        if (transient && response is not null)
-        {
-            retryAfter = response.Headers.TryGetValue("Retry-After", out var header)
-                ? ParseRetryAfter(header, time.GetUtcNow())
-                : null;
-            if (retryAfter is null && response.Headers.TryGetValue("retry-after-ms", out var ms)
-                && double.TryParse(ms, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var millis))
-            {
-                retryAfter = TimeSpan.FromMilliseconds(Math.Min(millis, 24 * 3600 * 1000d));
-            }
-        }
-
-        return Logged(new TranscriptionFailedException(transient, retryAfter, code), status);
+        var attempt = OpenAiCalls.Classify(status, response, time.GetUtcNow(), "rate-limited", "network");
+        return Logged(new TranscriptionFailedException(attempt.IsTransient, attempt.RetryAfter, attempt.Code), status);
     }
 
     private TranscriptionFailedException Logged(TranscriptionFailedException failure, int status)
@@ -210,16 +165,7 @@ internal sealed class OpenAiTranscriptionService(
                 return cached.Client;
             }
 
-            var clientOptions = new OpenAIClientOptions
-            {
-                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-                NetworkTimeout = current.Timeout,
-            };
-            if (!string.IsNullOrWhiteSpace(current.Endpoint))
-            {
-                clientOptions.Endpoint = new Uri(current.Endpoint);
-            }
-
+            var clientOptions = OpenAiCalls.ClientOptions(current);
             var client = new AudioClient(current.TranscriptionModel, new ApiKeyCredential(current.ApiKey!), clientOptions);
             _client = new ConfiguredClient(current.ApiKey!, current.Endpoint, current.TranscriptionModel, current.Timeout, client);
             return client;

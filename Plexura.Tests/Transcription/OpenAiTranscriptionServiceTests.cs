@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Plexura.Core.Transcription;
 using Plexura.Infrastructure.Configuration;
+using Plexura.Infrastructure.OpenAi;
 using Plexura.Infrastructure.Transcription;
 using Plexura.Tests.Fakes;
 using Plexura.Tests.Support;
@@ -200,14 +201,14 @@ public sealed class OpenAiTranscriptionServiceTests : IAsyncLifetime
     [InlineData("Mon, 02 Mar 2026 10:00:30 GMT", 30)]
     [InlineData("Mon, 02 Mar 2026 09:00:00 GMT", 0)]
     public void Retry_after_reads_seconds_and_dates(string header, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), OpenAiTranscriptionService.ParseRetryAfter(header, _time.GetUtcNow()));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), OpenAiCalls.ParseRetryAfter(header, _time.GetUtcNow()));
 
     [Theory]
     [InlineData("")]
     [InlineData("soon")]
     [InlineData("-5")]
     public void Retry_after_ignores_what_it_cannot_read(string header) =>
-        Assert.Null(OpenAiTranscriptionService.ParseRetryAfter(header, _time.GetUtcNow()));
+        Assert.Null(OpenAiCalls.ParseRetryAfter(header, _time.GetUtcNow()));
 
     private void AssertNothingOfTheBody(TranscriptionFailedException failure)
     {
