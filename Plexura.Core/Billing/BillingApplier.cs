@@ -20,6 +20,12 @@ public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLo
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>An internal outcome: stored without an audit event (nothing but a clock moved), reported as <c>unchanged</c>.</summary>
+    private const string Refreshed = "refreshed";
+
+    /// <summary>An internal outcome: stored without an audit event (bookkeeping), reported as <c>applied</c>.</summary>
+    private const string Quiet = "quiet";
+
     /// <summary>Applies a subscription's state as of <paramref name="at"/>; returns <c>applied</c>, <c>unchanged</c> or why it was skipped.</summary>
     public Task<string> ApplySubscriptionAsync(
         PracticeId practiceId, SubscriptionSnapshot subscription, DateTimeOffset at, string source, AuditActor actor, CancellationToken ct)
@@ -51,7 +57,7 @@ public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLo
                 BillingStatus.Active or BillingStatus.Trialing => null,
                 _ => current.PastDueSince,
             };
-            return (current with
+            var next = current with
             {
                 CustomerId = subscription.CustomerId ?? current.CustomerId,
                 SubscriptionId = subscription.Id,
@@ -65,7 +71,11 @@ public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLo
                 CancelAtPeriodEnd = subscription.CancelAtPeriodEnd,
                 PastDueSince = pastDueSince,
                 StateAt = sameSubscription && current.StateAt > at ? current.StateAt : at,
-            }, "applied");
+            };
+
+            // The same state seen again (a Checkout return after the webhook, the page rendering twice, a reload) only
+            // moves the clock: stored so older events stay stale, not audited as a change that did not happen.
+            return (next, next with { StateAt = current.StateAt } == current ? Refreshed : "applied");
         }, ct);
     }
 
@@ -95,7 +105,7 @@ public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLo
         ChangeAsync(practiceId, "billing-seat-sync", "seat-sync", AuditActor.Anonymous, current =>
             string.Equals(current.SeatSyncError, error, StringComparison.Ordinal)
                 ? (null, "unchanged")
-                : (current with { SeatSyncError = error, SeatSyncErrorAt = error is null ? null : now }, "quiet"), ct);
+                : (current with { SeatSyncError = error, SeatSyncErrorAt = error is null ? null : now }, Quiet), ct);
 
     private async Task<string> ChangeAsync(
         PracticeId practiceId, string setting, string source, AuditActor actor, Func<PracticeBilling, (PracticeBilling? Next, string Outcome)> change, CancellationToken ct)
@@ -126,12 +136,17 @@ public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLo
                 continue;
             }
 
-            if (outcome != "quiet")
+            if (outcome is not (Quiet or Refreshed))
             {
                 await AuditAsync(practiceId, setting, source, actor, current, next, ct);
             }
 
-            return outcome == "quiet" ? "applied" : outcome;
+            return outcome switch
+            {
+                Quiet => "applied",
+                Refreshed => "unchanged",
+                _ => outcome,
+            };
         }
     }
 

@@ -51,6 +51,8 @@ public sealed class BillingApiTests(BillingApiTests.Factory factory) : IClassFix
 
         var complete = await owner.PostAsJsonAsync($"{Billing}/checkout/complete", new { sessionId });
         Assert.Equal("trialing", (await complete.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var again = await owner.PostAsJsonAsync($"{Billing}/checkout/complete", new { sessionId });
+        Assert.Equal("trialing", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         var overview = await owner.GetFromJsonAsync<JsonElement>(Billing);
         Assert.Equal(("Trialing", 3, 3, "Monthly"), (overview.GetProperty("status").GetString(), overview.GetProperty("seatsUsed").GetInt32(), overview.GetProperty("seatsBilled").GetInt32(), overview.GetProperty("plan").GetString()));
         Assert.True(overview.GetProperty("hasCustomer").GetBoolean());
@@ -59,6 +61,8 @@ public sealed class BillingApiTests(BillingApiTests.Factory factory) : IClassFix
         Assert.StartsWith(factory.Stripe.ApiBase + "/portal/", (await portal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString(), StringComparison.Ordinal);
         var audit = await AuditAsync(p.PracticeId);
         Assert.Contains(audit, e => e.Action == AuditAction.SettingsChanged && e.TargetType == "billing" && e.Details.GetValueOrDefault("to") == "trialing");
+        // The second return (a reload) found nothing new: one subscription change audited, not two.
+        Assert.Single(audit, e => e.TargetType == "billing" && e.Details.GetValueOrDefault("setting") == "billing-subscription");
     }
 
     [Fact]
@@ -72,6 +76,7 @@ public sealed class BillingApiTests(BillingApiTests.Factory factory) : IClassFix
         {
             var response = await owner.PostAsJsonAsync($"{Billing}/checkout/complete", new { sessionId = tampered });
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Contains("does not belong to your practice", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
@@ -79,6 +84,24 @@ public sealed class BillingApiTests(BillingApiTests.Factory factory) : IClassFix
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Null(await BillingOf(a.PracticeId));
         Assert.Equal(4, (await AuditAsync(a.PracticeId)).Count(e => e.Result == AuditResult.Denied && e.Details.GetValueOrDefault("reason") == "checkout-not-yours"));
+    }
+
+    [Fact]
+    public async Task CheckoutReturn_OfTheOwnersOwnCheckoutNotYetCompleted_Is400ProblemDetailsAndChangesNothing()
+    {
+        var p = await PracticeArrange.CreateAsync(factory);
+        using var owner = PracticeArrange.ApiClient(factory, p, PracticeRole.Owner);
+        var start = await owner.PostAsJsonAsync($"{Billing}/checkout", new { annual = false });
+        var sessionId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionId").GetString()!;
+
+        // The return link is opened without paying on Stripe's page.
+        var response = await owner.PostAsJsonAsync($"{Billing}/checkout/complete", new { sessionId });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not finished yet", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await BillingOf(p.PracticeId));
+        Assert.DoesNotContain(factory.Stripe.Subscriptions.Values, s => s.Metadata.GetValueOrDefault("practice_id") == p.PracticeId.ToString());
     }
 
     [Theory]
@@ -144,6 +167,39 @@ public sealed class BillingApiTests(BillingApiTests.Factory factory) : IClassFix
         var (_, unknown) = FakeStripeServer.Event("customer.tax_id.created", new JsonObject { ["id"] = "txi_1", ["object"] = "tax_id" }, DateTimeOffset.UtcNow);
         var ignored = await DeliverAsync(factory, unknown);
         Assert.Equal((HttpStatusCode.OK, "ignored"), (ignored.StatusCode, await OutcomeAsync(ignored)));
+    }
+
+    /// <summary>
+    /// A forged delivery names no trustworthy practice (its body is the forger's), and audit events are per-practice hash
+    /// chains: it is logged with the refusal code only (never the body), written to no practice's audit chain, and
+    /// answered with ProblemDetails.
+    /// </summary>
+    [Fact]
+    public async Task Webhook_ForgedOrUnsigned_Is400ProblemDetails_LoggedWithoutTheBody_NotAudited()
+    {
+        var p = await PracticeArrange.CreateAsync(factory);
+        var sub = factory.Stripe.AddSubscription(p.PracticeId.ToString(), 3, "active");
+        var (id, json) = FakeStripeServer.Event(BillingEventTypes.SubscriptionUpdated, factory.Stripe.SubscriptionJson(sub), DateTimeOffset.UtcNow);
+        using var client = factory.CreateClient();
+
+        var forged = await FakeStripeServer.DeliverAsync(client, Webhook, json, FakeStripeServer.Sign(json, DateTimeOffset.UtcNow, "whsec_wrong"));
+        var missing = await FakeStripeServer.DeliverAsync(client, Webhook, json, null);
+
+        foreach (var (response, code) in new[] { (forged, "bad-signature"), (missing, "no-signature") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(400, problem.GetProperty("status").GetInt32());
+            Assert.Equal("Webhook refused", problem.GetProperty("title").GetString());
+            Assert.Contains(code, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains(factory.Logs, l => l.Contains("Stripe webhook refused: " + code, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(factory.Logs, l => l.Contains(id, StringComparison.Ordinal) || l.Contains(sub.Id, StringComparison.Ordinal) || l.Contains(sub.CustomerId, StringComparison.Ordinal));
+        Assert.DoesNotContain(await AuditAsync(p.PracticeId), e => e.TargetType == "billing" || e.ActorEmail == "stripe-webhook" || e.Details.Values.Any(v => v.Contains(sub.Id, StringComparison.Ordinal)));
+        Assert.Null(await BillingOf(p.PracticeId));
+        Assert.Null(await factory.Services.GetRequiredService<IStripeEventStore>().GetAsync(id, CancellationToken.None));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Playwright;
 using Plexura.Tests.Web;
 
@@ -17,11 +19,17 @@ public class BrowserFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>
+    /// The port Kestrel listens on: 0 (the default) for any free one; a fixture that must know the address before the app
+    /// starts (to configure <c>Plexura:App:BaseUrl</c>, which Stripe's return links use) sets one from <see cref="FreePort"/>.
+    /// </summary>
+    protected int KestrelPort { get; set; }
+
     public virtual async Task InitializeAsync()
     {
         // Every browser test shares two cores with the rest of a full run: an expectation waits up to 15 s, not 5.
         Assertions.SetDefaultExpectTimeout(15_000);
-        Factory.UseKestrel(0);
+        Factory.UseKestrel(KestrelPort);
         Factory.StartServer();
         // "localhost" rather than the bound 127.0.0.1: browsers treat localhost as a secure origin, so the Secure,
         // __Host- sign-in cookie works over plain HTTP in tests as it does in development.
@@ -48,6 +56,14 @@ public class BrowserFixture : IAsyncLifetime
 
         _playwright?.Dispose();
         await Factory.DisposeAsync();
+    }
+
+    /// <summary>A loopback port free right now, for <see cref="KestrelPort"/>.</summary>
+    protected static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Command-line switches Chromium gets besides the usual ones (a fake microphone, for example).</summary>
