@@ -119,6 +119,14 @@ public sealed class FakeStripeServer : IAsyncDisposable
     /// <summary>Drops every scripted failure not used yet.</summary>
     public void ClearFailures() => _failures.Clear();
 
+    /// <summary>Adds a customer directly (as if a Checkout had created it) and returns its id.</summary>
+    public string AddCustomer(string email)
+    {
+        var customer = NewId("cus");
+        _customers[customer] = email;
+        return customer;
+    }
+
     /// <summary>Adds a subscription directly (as if Checkout had run) and returns it.</summary>
     public FakeSubscription AddSubscription(string practiceId, long quantity, string status = "active", string priceId = "price_monthly")
     {

@@ -5,6 +5,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
+using Plexura.Core.Access.Emergency;
+using Plexura.Core.Auditing;
+using Plexura.Core.Billing;
 using Plexura.Core.Common;
 using Plexura.Core.Email;
 using Plexura.Core.Identity;
@@ -13,8 +16,10 @@ using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Invitations.AcceptInvitation;
 using Plexura.Core.Invitations.InviteMember;
 using Plexura.Core.Memberships;
+using Plexura.Core.Practices.ChangeSettings;
 using Plexura.Core.Sessions.Audio;
 using Plexura.Core.Transcription;
+using Plexura.Tests.Fakes;
 using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Isolation;
@@ -27,7 +32,20 @@ namespace Plexura.Tests.Isolation;
 /// <param name="TaylorId">A clinician who never acts in the matrix, granted view on that client.</param>
 /// <param name="SessionId">A session the owner started with that client (still recording).</param>
 /// <param name="Note">A note the owner wrote for that session (a statement and a risk item).</param>
-public sealed record MatrixPractice(Practice Practice, ClientId ClientId, string ClientName, ClientConsentId ConsentId, MembershipId TaylorId, ClinicalSessionId SessionId, MatrixNote Note)
+/// <param name="EmergencyAccessId">An emergency access the designated clinician declared on a client of their own, not yet acknowledged.</param>
+/// <param name="ExportId">An audit export the owner downloaded (its manifest is stored).</param>
+/// <param name="CheckoutSessionId">A completed Stripe Checkout of the practice, never brought back (another practice's owner tries to claim it).</param>
+public sealed record MatrixPractice(
+    Practice Practice,
+    ClientId ClientId,
+    string ClientName,
+    ClientConsentId ConsentId,
+    MembershipId TaylorId,
+    ClinicalSessionId SessionId,
+    MatrixNote Note,
+    EmergencyAccessId EmergencyAccessId,
+    Guid ExportId,
+    string CheckoutSessionId)
 {
     public PracticeId PracticeId => Practice.PracticeId;
 }
@@ -46,17 +64,70 @@ public static class ApiMatrixArrange
     private static readonly Uri TokenUri = new("/api/v1/auth/token", UriKind.Relative);
 
     /// <summary>The practice's extra client (named <paramref name="clientName"/>) with recording and AI-processing consents, a
-    /// clinician granted view on it, and a session the owner started with it.</summary>
-    public static async Task<MatrixPractice> ArrangeAsync(WebApplicationFactory<Program> factory, Practice practice, string clientName)
+    /// clinician granted view on it, and a session the owner started with it; the compliance officer with a second factor
+    /// (as an audit reader needs), the clinician designated for emergency access with one declared, an audit export, and
+    /// billing with a Stripe customer (no subscription: the trial still runs) and a completed Checkout not yet brought back.</summary>
+    public static async Task<MatrixPractice> ArrangeAsync(WebApplicationFactory<Program> factory, Practice practice, string clientName, FakeStripeServer stripe)
     {
+        ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(practice);
+        ArgumentNullException.ThrowIfNull(stripe);
+        var compliance = await PracticeArrange.WithSecondFactorAsync(factory, practice.Compliance);
+        practice = practice with { Members = new Dictionary<PracticeRole, ArrangedMember>(practice.Members) { [PracticeRole.Compliance] = compliance } };
         var clientId = await PracticeArrange.CreateClientAsync(factory, practice, PracticeRole.Owner, clientName);
         var consentId = await RecordConsentAsync(factory, practice, clientId);
         var taylor = await AddClinicianAsync(factory, practice, withSecondFactor: false);
         await GrantViewAsync(factory, practice, clientId, taylor);
         await RecordConsentAsync(factory, practice, clientId, "AiProcessing");
         var sessionId = await StartSessionAsync(factory, practice, clientId);
-        return new MatrixPractice(practice, clientId, clientName, consentId, taylor, sessionId, await WriteNoteAsync(factory, practice, sessionId));
+        var note = await WriteNoteAsync(factory, practice, sessionId);
+
+        await PracticeArrange.RunAsAsync(factory.Services, practice.Owner.Token, sp => sp.GetRequiredService<SetEmergencyAccessMembersHandler>()
+            .HandleAsync(new SetEmergencyAccessMembersCommand([practice.Clinician.UserId]), ClientInfo.Unknown, CancellationToken.None));
+        var emergency = await DeclareEmergencyAccessAsync(factory, practice);
+        var exportId = await ExportAuditLogAsync(factory, practice);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BillingApplier>().LinkCustomerAsync(
+                practice.PracticeId, stripe.AddCustomer(practice.Owner.Email), "matrix-arrange", new AuditActor(practice.Owner.UserId, practice.Owner.Email), CancellationToken.None);
+        }
+
+        var (checkout, _) = stripe.AddCompletedCheckout(practice.PracticeId.ToString(), 3);
+        return new MatrixPractice(practice, clientId, clientName, consentId, taylor, sessionId, note, emergency, exportId, checkout);
+    }
+
+    /// <summary>A new client of the owner on which the practice's designated clinician declares emergency access; returns the access.</summary>
+    public static async Task<EmergencyAccessId> DeclareEmergencyAccessAsync(WebApplicationFactory<Program> factory, Practice practice)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        var clientId = await PracticeArrange.CreateClientAsync(factory, practice, PracticeRole.Owner, "Riley Fresh");
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Clinician);
+        using var response = await client.PostAsJsonAsync(
+            new Uri($"{ClientsPath}/{clientId}/emergency-access", UriKind.Relative), new { reason = "Covering an urgent call; the treating clinician is away." });
+        await EnsureAsync(response, HttpStatusCode.OK, "Declaring emergency access");
+        return EmergencyAccessId.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, null);
+    }
+
+    /// <summary>Starts a Stripe Checkout as the owner and returns its session id (open: not paid, so not yet complete).</summary>
+    public static async Task<string> StartCheckoutAsync(WebApplicationFactory<Program> factory, Practice practice)
+    {
+        ArgumentNullException.ThrowIfNull(practice);
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        using var response = await client.PostAsJsonAsync(new Uri("/api/v1/billing/checkout", UriKind.Relative), new { annual = false });
+        await EnsureAsync(response, HttpStatusCode.OK, "Starting a checkout");
+        var url = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        return url[(url.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>Downloads the practice's audit log as the owner, so its signed manifest is stored; returns the export id.</summary>
+    private static async Task<Guid> ExportAuditLogAsync(WebApplicationFactory<Program> factory, Practice practice)
+    {
+        var exportId = Guid.CreateVersion7();
+        using var client = PracticeArrange.ApiClient(factory, practice, PracticeRole.Owner);
+        using var response = await client.GetAsync(new Uri($"/api/v1/compliance/audit-export?exportId={exportId:D}", UriKind.Relative));
+        await EnsureAsync(response, HttpStatusCode.OK, "Exporting the audit log");
+        await response.Content.ReadAsByteArrayAsync();
+        return exportId;
     }
 
     /// <summary>A transcript line with a risk phrase for the session, then the owner's note on it with one statement (version 2).</summary>

@@ -153,6 +153,13 @@ public static class PracticeArrange
             : throw new InvalidOperationException("The member's recovery codes are used up.");
     }
 
+    /// <summary>The member with a second factor enrolled, signed in again with it (for a compliance officer who reads the audit log).</summary>
+    public static Task<ArrangedMember> WithSecondFactorAsync(WebApplicationFactory<Program> factory, ArrangedMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return member.HasMfa ? Task.FromResult(member) : EnrolledMemberAsync(factory, member.Role, member.Email, member.UserId, member.MembershipId);
+    }
+
     /// <summary>Runs Core use cases as the signed-in user of <paramref name="token"/>, in a scope of their own (for arranging through Core, not HTTP).</summary>
     public static async Task RunAsAsync(IServiceProvider services, string token, Func<IServiceProvider, Task> action)
     {
