@@ -85,7 +85,8 @@ public static class AuditHasher
         }
 
         byte[]? rented = null;
-        var buffer = bound <= StackBufferBytes ? stackalloc byte[StackBufferBytes] : (rented = ArrayPool<byte>.Shared.Rent(bound));
+        // Sized to the bound (usually about 1 KB), not the limit: stack memory is zeroed on every call.
+        var buffer = bound <= StackBufferBytes ? stackalloc byte[bound] : (rented = ArrayPool<byte>.Shared.Rent(bound));
         try
         {
             var w = new Writer(buffer);

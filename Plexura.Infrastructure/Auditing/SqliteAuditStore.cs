@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -23,20 +21,18 @@ namespace Plexura.Infrastructure.Auditing;
 /// </remarks>
 internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, IAsyncDisposable
 {
-    private const string Columns =
-        "id, practice_id, sequence, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, " +
-        "target_type, target_id, client_id, result, details, previous_hash, hash";
+    private const string Columns = SqliteAuditRows.Columns;
+
+    // Events per read of StreamAsync: each batch is one short read, so no read transaction stays open across a slow consumer.
+    private const int StreamBatch = 2_000;
+
+    // How often a long read checks its cancellation token.
+    private const int CancellationCheckRows = 4_096;
 
     // Bounds one transaction (and so the latency of the appends at the front of a long queue).
     private const int MaxBatch = 256;
 
     private const string Savepoint = "audit_append";
-
-    private static readonly FrozenDictionary<string, AuditAction> Actions =
-        Enum.GetValues<AuditAction>().ToFrozenDictionary(a => a.ToString(), StringComparer.Ordinal);
-
-    private static readonly FrozenDictionary<string, AuditResult> Results =
-        Enum.GetValues<AuditResult>().ToFrozenDictionary(r => r.ToString(), StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _queueLock = new();
@@ -75,14 +71,20 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
     public async IAsyncEnumerable<AuditEvent> ReadChainAsync(PracticeId practiceId, long fromSequence, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM audit_events WHERE practice_id = $p AND sequence >= $from ORDER BY sequence";
-        command.Parameters.AddWithValue("$p", practiceId.ToString());
-        command.Parameters.AddWithValue("$from", fromSequence);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        using var rows = new SqliteAuditRows(
+            connection,
+            $"SELECT {Columns} FROM audit_events WHERE practice_id = $p AND sequence >= $from ORDER BY sequence",
+            practiceId,
+            [new("$p", practiceId.ToString()), new("$from", fromSequence)]);
+        var sinceCheck = 0;
+        while (rows.Step())
         {
-            yield return Read(reader, practiceId);
+            yield return rows.Read();
+            if (++sinceCheck == CancellationCheckRows)
+            {
+                ct.ThrowIfCancellationRequested();
+                sinceCheck = 0;
+            }
         }
     }
 
@@ -90,41 +92,50 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        var where = Filter(command, practiceId, query);
+        var parameters = new List<KeyValuePair<string, object>>();
+        var where = Filter(parameters, practiceId, query);
         var index = NewestFirstIndex(query) ?? await TimeRangeIndexAsync(connection, practiceId, query, ct);
         var indexedBy = index is null ? string.Empty : $" INDEXED BY {index}";
-        command.CommandText = $"SELECT {Columns} FROM audit_events{indexedBy} WHERE {where} ORDER BY sequence DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
+        parameters.Add(new("$limit", Math.Clamp(query.Limit, 1, 10_000)));
+        using var rows = new SqliteAuditRows(
+            connection, $"SELECT {Columns} FROM audit_events{indexedBy} WHERE {where} ORDER BY sequence DESC LIMIT $limit", practiceId, parameters);
         var events = new List<AuditEvent>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        while (rows.Step())
         {
-            events.Add(Read(reader, practiceId));
+            events.Add(rows.Read());
         }
 
         return events;
     }
 
+    /// <remarks>
+    /// One connection and one prepared statement for the whole stream, run once per batch of <see cref="StreamBatch"/>
+    /// events (keyset on the sequence): each batch is read in one go and its read ended before the events are handed
+    /// out, so no read transaction stays open across a slow consumer, and memory is one batch whatever the count.
+    /// </remarks>
     public async IAsyncEnumerable<AuditEvent> StreamAsync(PracticeId practiceId, AuditQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        const int Batch = 2_000;
-        var after = query.AfterSequence ?? 0;
+        var parameters = new List<KeyValuePair<string, object>>();
+        var where = Filter(parameters, practiceId, query with { AfterSequence = query.AfterSequence ?? 0 });
+        await using var connection = await database.OpenAsync(ct);
+        using var rows = new SqliteAuditRows(
+            connection, $"SELECT {Columns} FROM audit_events WHERE {where} ORDER BY sequence LIMIT {StreamBatch}", practiceId, parameters);
+        var batch = new List<AuditEvent>(StreamBatch);
         while (true)
         {
-            // One short read per batch (keyset on the sequence), so no read transaction stays open across a slow consumer.
-            var batch = new List<AuditEvent>(Batch);
-            await using (var connection = await database.OpenAsync(ct))
-            await using (var command = connection.CreateCommand())
+            ct.ThrowIfCancellationRequested();
+            batch.Clear();
+            try
             {
-                var where = Filter(command, practiceId, query with { AfterSequence = after });
-                command.CommandText = $"SELECT {Columns} FROM audit_events WHERE {where} ORDER BY sequence LIMIT {Batch}";
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
+                while (rows.Step())
                 {
-                    batch.Add(Read(reader, practiceId));
+                    batch.Add(rows.Read());
                 }
+            }
+            finally
+            {
+                rows.Reset();
             }
 
             foreach (var item in batch)
@@ -132,12 +143,12 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
                 yield return item;
             }
 
-            if (batch.Count < Batch)
+            if (batch.Count < StreamBatch)
             {
                 yield break;
             }
 
-            after = batch[^1].Sequence;
+            rows.Bind("$after", batch[^1].Sequence);
         }
     }
 
@@ -202,21 +213,21 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
         return skippedByBackwardWalk > rangeSize ? "ix_audit_events_time" : null;
     }
 
-    /// <summary>The WHERE clause of <paramref name="query"/> over one practice, its values bound as parameters.</summary>
-    private static string Filter(SqliteCommand command, PracticeId practiceId, AuditQuery query)
+    /// <summary>The WHERE clause of <paramref name="query"/> over one practice, its values added to <paramref name="parameters"/>.</summary>
+    private static string Filter(List<KeyValuePair<string, object>> parameters, PracticeId practiceId, AuditQuery query)
     {
         var where = new List<string> { "practice_id = $p" };
-        command.Parameters.AddWithValue("$p", practiceId.ToString());
+        parameters.Add(new("$p", practiceId.ToString()));
         if (query.From is { } from)
         {
             where.Add("timestamp_ms >= $from");
-            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+            parameters.Add(new("$from", from.ToUnixTimeMilliseconds()));
         }
 
         if (query.To is { } to)
         {
             where.Add("timestamp_ms < $to");
-            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+            parameters.Add(new("$to", to.ToUnixTimeMilliseconds()));
         }
 
         var actions = AuditQueryActions.Of(query);
@@ -226,39 +237,39 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
             for (var i = 0; i < actions.Count; i++)
             {
                 names.Add($"$action{i}");
-                command.Parameters.AddWithValue($"$action{i}", actions[i].ToString());
+                parameters.Add(new($"$action{i}", actions[i].ToString()));
             }
 
             where.Add(names.Count == 0 ? "0" : $"action IN ({string.Join(", ", names)})");
         }
 
-        AddEquals(command, where, "actor_user_id", "$actor", query.ActorUserId?.ToString());
-        AddEquals(command, where, "client_id", "$client", query.ClientId);
-        AddEquals(command, where, "result", "$result", query.Result?.ToString());
-        AddEquals(command, where, "target_type", "$ttype", query.TargetType);
-        AddEquals(command, where, "target_id", "$tid", query.TargetId);
-        AddEquals(command, where, "source_ip", "$ip", query.SourceIp);
+        AddEquals(parameters, where, "actor_user_id", "$actor", query.ActorUserId?.ToString());
+        AddEquals(parameters, where, "client_id", "$client", query.ClientId);
+        AddEquals(parameters, where, "result", "$result", query.Result?.ToString());
+        AddEquals(parameters, where, "target_type", "$ttype", query.TargetType);
+        AddEquals(parameters, where, "target_id", "$tid", query.TargetId);
+        AddEquals(parameters, where, "source_ip", "$ip", query.SourceIp);
         if (query.BeforeSequence is { } before)
         {
             where.Add("sequence < $before");
-            command.Parameters.AddWithValue("$before", before);
+            parameters.Add(new("$before", before));
         }
 
         if (query.AfterSequence is { } after)
         {
             where.Add("sequence > $after");
-            command.Parameters.AddWithValue("$after", after);
+            parameters.Add(new("$after", after));
         }
 
         return string.Join(" AND ", where);
     }
 
-    private static void AddEquals(SqliteCommand command, List<string> where, string column, string parameter, string? value)
+    private static void AddEquals(List<KeyValuePair<string, object>> parameters, List<string> where, string column, string parameter, string? value)
     {
         if (value is not null)
         {
             where.Add($"{column} = {parameter}");
-            command.Parameters.AddWithValue(parameter, value);
+            parameters.Add(new(parameter, value));
         }
     }
 
@@ -361,104 +372,6 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, I
             _connection = null;
         }
     }
-
-    /// <remarks>
-    /// Every query filters on <c>practice_id = $p</c> (exact text match), so the row's practice is the one asked
-    /// for and is not parsed again. Action and result names are looked up; anything else falls back to Enum.Parse.
-    /// </remarks>
-    private static AuditEvent Read(SqliteDataReader r, PracticeId practiceId) => new(
-        Guid.Parse(r.GetString(0)),
-        practiceId,
-        r.GetInt64(2),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
-        r.IsDBNull(4) ? null : UserId.Parse(r.GetString(4), CultureInfo.InvariantCulture),
-        NullableString(r, 5),
-        NullableString(r, 6),
-        NullableString(r, 7),
-        ParseEnum(Actions, r.GetString(8)),
-        NullableString(r, 9),
-        NullableString(r, 10),
-        NullableString(r, 11),
-        ParseEnum(Results, r.GetString(12)),
-        ReadDetails(r.GetString(13)),
-        r.GetString(14),
-        r.GetString(15));
-
-    /// <summary>
-    /// The details as stored by <see cref="JsonSerializer"/>: a flat object of strings. Verification reads every event,
-    /// so the common case (no escapes, which the serializer writes for quotes, control, non-ASCII and HTML-sensitive
-    /// characters) is split by hand; anything else goes through the serializer.
-    /// </summary>
-    internal static Dictionary<string, string> ReadDetails(string json)
-    {
-        if (json.Length == 2 && json == "{}")
-        {
-            return new Dictionary<string, string>(0);
-        }
-
-        if (json.Contains('\\', StringComparison.Ordinal) || TrySplitDetails(json) is not { } details)
-        {
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-        }
-
-        return details;
-    }
-
-    /// <summary>Parses <c>{"k":"v",...}</c> without escapes; null when the text has any other shape.</summary>
-    private static Dictionary<string, string>? TrySplitDetails(string json)
-    {
-        var span = json.AsSpan();
-        if (span.Length < 2 || span[0] != '{' || span[^1] != '}')
-        {
-            return null;
-        }
-
-        var details = new Dictionary<string, string>(4);
-        var i = 1;
-        while (true)
-        {
-            if (!TryReadString(span, ref i, out var key) || i >= span.Length || span[i++] != ':'
-                || !TryReadString(span, ref i, out var value) || !details.TryAdd(key, value) || i >= span.Length)
-            {
-                return null;
-            }
-
-            var next = span[i++];
-            if (next == '}')
-            {
-                return i == span.Length ? details : null;
-            }
-
-            if (next != ',')
-            {
-                return null;
-            }
-        }
-    }
-
-    private static bool TryReadString(ReadOnlySpan<char> span, ref int i, out string value)
-    {
-        value = string.Empty;
-        if (i >= span.Length || span[i] != '"')
-        {
-            return false;
-        }
-
-        var length = span[(i + 1)..].IndexOf('"');
-        if (length < 0)
-        {
-            return false;
-        }
-
-        value = new string(span.Slice(i + 1, length));
-        i += length + 2;
-        return true;
-    }
-
-    private static T ParseEnum<T>(FrozenDictionary<string, T> names, string value)
-        where T : struct, Enum => names.TryGetValue(value, out var parsed) ? parsed : Enum.Parse<T>(value);
-
-    private static string? NullableString(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 
     /// <summary>One caller's append, settled by whichever writer commits (or fails) it.</summary>
     private sealed class PendingAppend(PracticeId practiceId, Func<AuditChainHead, AuditEvent> buildNext, CancellationToken ct)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 
@@ -11,8 +9,8 @@ namespace Plexura.Bench;
 /// an older page), with each single filter, over one practice holding <see cref="BenchOptions.QueryEvents"/> events.
 /// </summary>
 /// <remarks>
-/// The chain is seeded straight into the app's SQLite file in one transaction (rows hashed and chained with the real
-/// <see cref="AuditHasher"/>, so the chain is valid), because a million appends through the log would take minutes;
+/// The chain is seeded by <see cref="AuditChainSeeder"/> straight into the app's SQLite file (rows hashed and chained
+/// with the real <see cref="AuditHasher"/>, so the chain is valid), because a million appends through the log would take minutes;
 /// the queries then go through the app's own <see cref="IAuditStore"/>. Events span three years, oldest first; the
 /// mix: 50 members, 2,000 clients, 1,000 IP addresses, PHI views most, one break-glass use in 10,000, 2 % denials.
 /// </remarks>
@@ -89,32 +87,9 @@ internal sealed class AuditQueryBenchmarks(IAuditStore store, string databasePat
         _start = _end.AddYears(-3);
         var total = options.QueryEvents;
         var stepMs = (_end - _start).TotalMilliseconds / total;
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using (var pragma = connection.CreateCommand())
-        {
-            // Seeding only: a large page cache for the random-order index inserts, no fsync.
-            pragma.CommandText = "PRAGMA cache_size = -2000000; PRAGMA synchronous = OFF;";
-            await pragma.ExecuteNonQueryAsync();
-        }
-
-        await using var transaction = connection.BeginTransaction();
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText =
-            "INSERT INTO audit_events (id, practice_id, sequence, timestamp_ms, actor_user_id, actor_email, source_ip, user_agent, action, " +
-            "target_type, target_id, client_id, result, details, previous_hash, hash) " +
-            "VALUES ($id, $p, $seq, $ts, $uid, $email, $ip, $ua, $action, $tt, $tid, $cid, $result, $details, $prev, $hash)";
-        var names = new[] { "$id", "$p", "$seq", "$ts", "$uid", "$email", "$ip", "$ua", "$action", "$tt", "$tid", "$cid", "$result", "$details", "$prev", "$hash" };
-        var p = names.Select(n => insert.Parameters.Add(n, n is "$seq" or "$ts" ? SqliteType.Integer : SqliteType.Text)).ToArray();
-        insert.Prepare();
-
-        var head = AuditChainHead.Genesis;
         var random = new Random(13);
-        for (var i = 0; i < total; i++)
+        await AuditChainSeeder.SeedAsync(databasePath, _practice, AuditChainHead.Genesis, total, i =>
         {
-            var sequence = head.Sequence + 1;
-            var ms = _start.ToUnixTimeMilliseconds() + (long)(i * stepMs);
             var member = random.Next(_members.Length);
             var action = i % 10_000 == 5_000 ? AuditAction.EmergencyAccess : Mix[random.Next(Mix.Length)];
             var client = action is AuditAction.PhiViewed or AuditAction.Updated or AuditAction.Exported or AuditAction.EmergencyAccess
@@ -123,49 +98,28 @@ internal sealed class AuditQueryBenchmarks(IAuditStore store, string databasePat
             var targetType = client is null ? "session" : "client";
             var targetId = client ?? Guid.CreateVersion7().ToString("D");
             var result = random.Next(50) == 0 ? AuditResult.Denied : AuditResult.Success;
-            var e = new AuditEvent(
+            if (i == total / 3)
+            {
+                _someTargetId = targetId;
+            }
+
+            return new AuditEvent(
                 Guid.CreateVersion7(),
                 _practice,
-                sequence,
-                DateTimeOffset.FromUnixTimeMilliseconds(ms),
+                0,
+                DateTimeOffset.FromUnixTimeMilliseconds(_start.ToUnixTimeMilliseconds() + (long)(i * stepMs)),
                 _members[member],
                 $"member{member}@example-clinic.org",
                 $"10.0.{random.Next(4)}.{random.Next(250)}",
-                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+                AuditChainSeeder.UserAgent,
                 action,
                 targetType,
                 targetId,
                 client,
                 result,
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["reason"] = "treatment" },
-                head.Hash,
+                string.Empty,
                 Hash: string.Empty);
-            e = e with { Hash = AuditHasher.ComputeHash(e) };
-            if (i == total / 3)
-            {
-                _someTargetId = targetId;
-            }
-
-            p[0].Value = e.Id.ToString("D");
-            p[1].Value = _practice.ToString();
-            p[2].Value = e.Sequence;
-            p[3].Value = ms;
-            p[4].Value = e.ActorUserId!.Value.ToString();
-            p[5].Value = e.ActorEmail;
-            p[6].Value = e.SourceIp;
-            p[7].Value = e.UserAgent;
-            p[8].Value = e.Action.ToString();
-            p[9].Value = e.TargetType;
-            p[10].Value = e.TargetId;
-            p[11].Value = (object?)e.ClientId ?? DBNull.Value;
-            p[12].Value = e.Result.ToString();
-            p[13].Value = JsonSerializer.Serialize(e.Details);
-            p[14].Value = e.PreviousHash;
-            p[15].Value = e.Hash;
-            await insert.ExecuteNonQueryAsync();
-            head = new AuditChainHead(sequence, e.Hash);
-        }
-
-        await transaction.CommitAsync();
+        });
     }
 }

@@ -97,6 +97,12 @@ internal sealed record BenchOptions(
     /// <summary>drafting: auto (the note page in headless Chromium when it exists, else in process only), on (required) or off.</summary>
     public string DraftBrowser { get; init; } = "auto";
 
+    /// <summary>
+    /// audit-verify, audit-export: a database file kept after the run (not a temp file) whose seeded chain a later run
+    /// of the same length reuses instead of seeding again; null for a temp file.
+    /// </summary>
+    public string? AuditDatabase { get; init; }
+
     /// <summary>audit-query: events seeded into the queried practice.</summary>
     public int QueryEvents { get; init; } = 1_000_000;
 
@@ -147,6 +153,7 @@ internal sealed record BenchOptions(
                 "--stop-runs" => options with { StopRuns = Positive(name, text) },
                 "--transcript-lines" => options with { TranscriptLines = Positive(name, text) },
                 "--statements" => options with { Statements = Positive(name, text) },
+                "--audit-db" => options with { AuditDatabase = Path.GetFullPath(text) },
                 "--export-events" => options with { ExportEvents = Positive(name, text) },
                 "--scan-runs" => options with { ScanRuns = Positive(name, text) },
                 "--notes" => options with { DraftNotes = Positive(name, text) },
@@ -224,5 +231,9 @@ internal sealed record BenchOptions(
         "  --token-ms            pause between two streamed chunks of the model's output (default 20)\n" +
         "  --browser             auto|on|off: first words timed in the note page when it exists (default auto)\n" +
         "audit-verify (not part of all):\n" +
-        "  --verify-events       length of the bulk-seeded chain that is verified (1000000 is the issue's figure)";
+        "  --verify-events       length of the bulk-seeded chain that is verified (1000000 is the issue's figure)\n" +
+        "audit-export (not part of all):\n" +
+        "  --export-events       length of the bulk-seeded chain that is exported (default 1000000; a tenth is exported first)\n" +
+        "audit-verify, audit-export:\n" +
+        "  --audit-db            keep the seeded database in this file and reuse its chain when the length matches";
 }

@@ -118,7 +118,7 @@ internal static class BenchProgram
                 var result = await new AuditVerifyBenchmarks(provider.GetRequiredService<AuditChainVerifier>(), provider.GetRequiredService<IAuditStore>(), databasePath, options).RunAsync();
                 ResultTable.Print([result]);
                 Console.WriteLine();
-            });
+            }, options.AuditDatabase);
         }
 
         if (options.Runs(Scenario.AuditExport))
@@ -128,7 +128,7 @@ internal static class BenchProgram
                 Console.WriteLine($"== audit-export: the whole chain of one practice as CSV and JSONL ({options.ExportEvents:N0} events, SQLite) ==");
                 await new AuditExportBenchmarks(provider.GetRequiredService<IAuditStore>(), databasePath, options.ExportEvents).RunAsync();
                 Console.WriteLine();
-            });
+            }, options.AuditDatabase);
         }
 
         if (options.Runs(Scenario.StripeWebhooks))
@@ -177,11 +177,14 @@ internal static class BenchProgram
         Console.WriteLine();
     });
 
-    /// <summary>Runs <paramref name="run"/> on the app's real services over a fresh SQLite file, deleted afterwards.</summary>
-    private static async Task WithSqliteAsync(Func<ServiceProvider, string, Task> run)
+    /// <summary>
+    /// Runs <paramref name="run"/> on the app's real services over a fresh SQLite file, deleted afterwards, or over
+    /// <paramref name="keptDatabase"/> when given (created when missing, kept afterwards).
+    /// </summary>
+    private static async Task WithSqliteAsync(Func<ServiceProvider, string, Task> run, string? keptDatabase = null)
     {
         var folder = Directory.CreateTempSubdirectory("plexura-bench-");
-        var databasePath = Path.Combine(folder.FullName, "bench.db");
+        var databasePath = keptDatabase ?? Path.Combine(folder.FullName, "bench.db");
         try
         {
             var configuration = new ConfigurationBuilder()

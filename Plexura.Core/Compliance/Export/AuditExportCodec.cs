@@ -21,10 +21,12 @@ public enum AuditExportFormat
 /// <summary>Writes audit events into an export file and reads them back for verification, field for field.</summary>
 /// <remarks>
 /// Every field of <see cref="AuditEvent"/> is written, so the verifier can recompute each event's hash with
-/// <see cref="AuditHasher"/>. In CSV a null is an empty unquoted cell and an empty string a quoted one (<c>""</c>);
-/// a value that a spreadsheet would run as a formula (starting with <c>= + - @</c>, a tab or a carriage return), or
-/// that starts with an apostrophe, is quoted and prefixed with an apostrophe, which the reader removes again. The
-/// details are a JSON object with keys in ordinal order. Times are ISO 8601 UTC with seven fraction digits (exact).
+/// <see cref="AuditHasher"/>. Both formats have the same fields in the same order (<see cref="Columns"/> in CSV, their
+/// camel-case names in JSONL), with the same text for each value. In CSV a null is an empty unquoted cell and an empty
+/// string a quoted one (<c>""</c>); a value that a spreadsheet would run as a formula (starting with <c>= + - @</c>, a
+/// tab or a carriage return), or that starts with an apostrophe, is quoted and prefixed with an apostrophe, which the
+/// reader removes again. The details are a JSON object with keys in ordinal order. Times are ISO 8601 UTC with seven
+/// fraction digits (exact). Files are written by an <see cref="AuditExportWriter"/>.
 /// </remarks>
 public static class AuditExportCodec
 {
@@ -35,7 +37,18 @@ public static class AuditExportCodec
         "target_type", "target_id", "client_id", "result", "details", "previous_hash", "hash",
     ];
 
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The JSONL property names, in the order of <see cref="Columns"/>.</summary>
+    internal static readonly JsonEncodedText[] JsonNames =
+    [
+        .. new[]
+        {
+            "sequence", "id", "timestamp", "practiceId", "actorUserId", "actorEmail", "sourceIp", "userAgent", "action",
+            "targetType", "targetId", "clientId", "result", "details", "previousHash", "hash",
+        }.Select(name => JsonEncodedText.Encode(name)),
+    ];
+
+    /// <summary>The JSON of both formats: relaxed escaping (non-ASCII and HTML characters as they are), no indentation.</summary>
+    internal static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The file name extension of <paramref name="format"/>.</summary>
     public static string Extension(AuditExportFormat format) => format == AuditExportFormat.Csv ? "csv" : "jsonl";
@@ -50,107 +63,10 @@ public static class AuditExportCodec
         ArgumentNullException.ThrowIfNull(output);
         if (format == AuditExportFormat.Csv)
         {
-            WriteRaw(output, string.Join(',', Columns));
-            WriteRaw(output, "\r\n");
+            AuditExportWriter.WriteRaw(output, string.Join(',', Columns));
+            AuditExportWriter.WriteRaw(output, "\r\n");
         }
     }
-
-    /// <summary>Writes one event as a CSV row.</summary>
-    public static void WriteCsv(AuditEvent e, IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        ArgumentNullException.ThrowIfNull(output);
-        Span<char> scratch = stackalloc char[40];
-        e.Sequence.TryFormat(scratch, out var n, default, CultureInfo.InvariantCulture);
-        WriteRaw(output, scratch[..n]);
-        Comma(output);
-        e.Id.TryFormat(scratch, out n, "D");
-        WriteRaw(output, scratch[..n]);
-        Comma(output);
-        e.Timestamp.UtcDateTime.TryFormat(scratch, out n, "O", CultureInfo.InvariantCulture);
-        WriteRaw(output, scratch[..n]);
-        Comma(output);
-        e.PracticeId.Value.TryFormat(scratch, out n, "D");
-        WriteRaw(output, scratch[..n]);
-        Comma(output);
-        if (e.ActorUserId is { } actor)
-        {
-            actor.Value.TryFormat(scratch, out n, "D");
-            WriteRaw(output, scratch[..n]);
-        }
-
-        Comma(output);
-        WriteCell(output, e.ActorEmail);
-        Comma(output);
-        WriteCell(output, e.SourceIp);
-        Comma(output);
-        WriteCell(output, e.UserAgent);
-        Comma(output);
-        WriteRaw(output, e.Action.ToString());
-        Comma(output);
-        WriteCell(output, e.TargetType);
-        Comma(output);
-        WriteCell(output, e.TargetId);
-        Comma(output);
-        WriteCell(output, e.ClientId);
-        Comma(output);
-        WriteRaw(output, e.Result.ToString());
-        Comma(output);
-        WriteDetailsCell(output, e.Details);
-        Comma(output);
-        WriteCell(output, e.PreviousHash);
-        Comma(output);
-        WriteCell(output, e.Hash);
-        WriteRaw(output, "\r\n");
-    }
-
-    /// <summary>Writes one event as a JSON line through <paramref name="json"/> (reset onto <paramref name="output"/>).</summary>
-    public static void WriteJsonLine(AuditEvent e, Utf8JsonWriter json, IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(output);
-        json.Reset(output);
-        json.WriteStartObject();
-        json.WriteNumber("sequence", e.Sequence);
-        json.WriteString("id", e.Id);
-        Span<char> time = stackalloc char[40];
-        e.Timestamp.UtcDateTime.TryFormat(time, out var timeLength, "O", CultureInfo.InvariantCulture);
-        json.WriteString("timestamp", time[..timeLength]);
-        json.WriteString("practiceId", e.PracticeId.Value);
-        if (e.ActorUserId is { } actor)
-        {
-            json.WriteString("actorUserId", actor.Value);
-        }
-        else
-        {
-            json.WriteNull("actorUserId");
-        }
-
-        json.WriteString("actorEmail", e.ActorEmail);
-        json.WriteString("sourceIp", e.SourceIp);
-        json.WriteString("userAgent", e.UserAgent);
-        json.WriteString("action", e.Action.ToString());
-        json.WriteString("targetType", e.TargetType);
-        json.WriteString("targetId", e.TargetId);
-        json.WriteString("clientId", e.ClientId);
-        json.WriteString("result", e.Result.ToString());
-        json.WriteStartObject("details");
-        foreach (var pair in e.Details.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            json.WriteString(pair.Key, pair.Value);
-        }
-
-        json.WriteEndObject();
-        json.WriteString("previousHash", e.PreviousHash);
-        json.WriteString("hash", e.Hash);
-        json.WriteEndObject();
-        json.Flush();
-        WriteRaw(output, "\n");
-    }
-
-    /// <summary>A JSON writer for <see cref="WriteJsonLine"/> (relaxed escaping, no indentation).</summary>
-    public static Utf8JsonWriter CreateJsonWriter(IBufferWriter<byte> output) => new(output, JsonOptions);
 
     /// <summary>Reads the events of an export file in file order; throws <see cref="FormatException"/> naming the line.</summary>
     public static async IAsyncEnumerable<AuditEvent> ReadAsync(TextReader reader, AuditExportFormat format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -184,49 +100,23 @@ public static class AuditExportCodec
         while (await csv.ReadRowAsync(ct) is { } cells)
         {
             row++;
-            yield return ParseCsvRow(cells, row);
-        }
-    }
-
-    private static AuditEvent ParseCsvRow(IReadOnlyList<CsvCell> cells, int row)
-    {
-        if (cells.Count != Columns.Count)
-        {
-            throw new FormatException($"Row {row} has {cells.Count} cells instead of {Columns.Count}.");
-        }
-
-        try
-        {
-            var details = new Dictionary<string, string>(StringComparer.Ordinal);
-            using (var doc = JsonDocument.Parse(cells[13].Value ?? "{}"))
+            if (cells.Count != Columns.Count)
             {
-                foreach (var p in doc.RootElement.EnumerateObject())
-                {
-                    details[p.Name] = p.Value.GetString() ?? throw new FormatException();
-                }
+                throw new FormatException($"Row {row} has {cells.Count} cells instead of {Columns.Count}.");
             }
 
-            return new AuditEvent(
-                Guid.Parse(Required(cells[1].Value)),
-                PracticeId.Parse(Required(cells[3].Value), CultureInfo.InvariantCulture),
-                long.Parse(Required(cells[0].Value), NumberStyles.None, CultureInfo.InvariantCulture),
-                ParseTime(Required(cells[2].Value)),
-                cells[4].Value is { } user ? UserId.Parse(user, CultureInfo.InvariantCulture) : null,
-                cells[5].Value,
-                cells[6].Value,
-                cells[7].Value,
-                ParseEnum<AuditAction>(cells[8].Value),
-                cells[9].Value,
-                cells[10].Value,
-                cells[11].Value,
-                ParseEnum<AuditResult>(cells[12].Value),
-                details,
-                Required(cells[14].Value),
-                Required(cells[15].Value));
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or OverflowException or InvalidOperationException)
-        {
-            throw new FormatException($"Row {row} is not a valid audit event.", ex);
+            AuditEvent e;
+            try
+            {
+                using var details = JsonDocument.Parse(cells[Field.Details].Value ?? "{}");
+                e = Build(i => cells[i].Value, details.RootElement);
+            }
+            catch (Exception ex) when (IsBadEvent(ex))
+            {
+                throw new FormatException($"Row {row} is not a valid audit event.", ex);
+            }
+
+            yield return e;
         }
     }
 
@@ -236,35 +126,57 @@ public static class AuditExportCodec
         {
             using var doc = JsonDocument.Parse(text);
             var r = doc.RootElement;
-            var details = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in r.GetProperty("details").EnumerateObject())
-            {
-                details[p.Name] = p.Value.GetString() ?? throw new FormatException();
-            }
-
-            return new AuditEvent(
-                r.GetProperty("id").GetGuid(),
-                new PracticeId(r.GetProperty("practiceId").GetGuid()),
-                r.GetProperty("sequence").GetInt64(),
-                ParseTime(r.GetProperty("timestamp").GetString()!),
-                r.GetProperty("actorUserId").ValueKind == JsonValueKind.Null ? null : new UserId(r.GetProperty("actorUserId").GetGuid()),
-                r.GetProperty("actorEmail").GetString(),
-                r.GetProperty("sourceIp").GetString(),
-                r.GetProperty("userAgent").GetString(),
-                ParseEnum<AuditAction>(r.GetProperty("action").GetString()),
-                r.GetProperty("targetType").GetString(),
-                r.GetProperty("targetId").GetString(),
-                r.GetProperty("clientId").GetString(),
-                ParseEnum<AuditResult>(r.GetProperty("result").GetString()),
-                details,
-                r.GetProperty("previousHash").GetString() ?? throw new FormatException(),
-                r.GetProperty("hash").GetString() ?? throw new FormatException());
+            return Build(i => JsonField(r, i), r.GetProperty(JsonNames[Field.Details].Value));
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (IsBadEvent(ex))
         {
             throw new FormatException($"Line {line} is not a valid audit event.", ex);
         }
     }
+
+    /// <summary>A JSONL field as the text a CSV cell would hold: null for JSON null; the sequence must be a number.</summary>
+    private static string? JsonField(JsonElement line, int field)
+    {
+        var value = line.GetProperty(JsonNames[field].Value);
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when field == Field.Sequence => value.GetRawText(),
+            JsonValueKind.String when field != Field.Sequence => value.GetString(),
+            JsonValueKind.Null when field != Field.Sequence => null,
+            _ => throw new FormatException($"The {JsonNames[field]} field has the wrong type."),
+        };
+    }
+
+    /// <summary>One event from its fields (by the index of <see cref="Columns"/>) and its details object, in either format.</summary>
+    private static AuditEvent Build(Func<int, string?> field, JsonElement detailsObject)
+    {
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in detailsObject.EnumerateObject())
+        {
+            details[p.Name] = p.Value.GetString() ?? throw new FormatException();
+        }
+
+        return new AuditEvent(
+            Guid.Parse(Required(field(Field.Id))),
+            PracticeId.Parse(Required(field(Field.PracticeId)), CultureInfo.InvariantCulture),
+            long.Parse(Required(field(Field.Sequence)), NumberStyles.None, CultureInfo.InvariantCulture),
+            ParseTime(Required(field(Field.Timestamp))),
+            field(Field.ActorUserId) is { } user ? UserId.Parse(user, CultureInfo.InvariantCulture) : null,
+            field(Field.ActorEmail),
+            field(Field.SourceIp),
+            field(Field.UserAgent),
+            ParseEnum<AuditAction>(field(Field.Action)),
+            field(Field.TargetType),
+            field(Field.TargetId),
+            field(Field.ClientId),
+            ParseEnum<AuditResult>(field(Field.Result)),
+            details,
+            Required(field(Field.PreviousHash)),
+            Required(field(Field.Hash)));
+    }
+
+    private static bool IsBadEvent(Exception ex) =>
+        ex is FormatException or JsonException or OverflowException or InvalidOperationException or KeyNotFoundException;
 
     private static string Required(string? value) => value ?? throw new FormatException("A required cell is empty.");
 
@@ -277,77 +189,25 @@ public static class AuditExportCodec
             ? value
             : throw new FormatException($"Unknown {typeof(T).Name} value.");
 
-    private static void Comma(IBufferWriter<byte> output)
+    /// <summary>The index of each field in <see cref="Columns"/> and <see cref="JsonNames"/>.</summary>
+    internal static class Field
     {
-        output.GetSpan(1)[0] = (byte)',';
-        output.Advance(1);
-    }
-
-    private static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<char> text)
-    {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        output.Advance(Encoding.UTF8.GetBytes(text, span));
-    }
-
-    /// <summary>A cell: nothing for null, otherwise the value, quoted (and defused) when it has to be.</summary>
-    private static void WriteCell(IBufferWriter<byte> output, string? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        var defuse = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'';
-        if (!defuse && value.Length > 0 && value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            WriteRaw(output, value);
-            return;
-        }
-
-        WriteRaw(output, defuse ? "\"'" : "\"");
-        var rest = value.AsSpan();
-        int quote;
-        while ((quote = rest.IndexOf('"')) >= 0)
-        {
-            WriteRaw(output, rest[..(quote + 1)]);
-            WriteRaw(output, "\"");
-            rest = rest[(quote + 1)..];
-        }
-
-        WriteRaw(output, rest);
-        WriteRaw(output, "\"");
-    }
-
-    private static void WriteDetailsCell(IBufferWriter<byte> output, IReadOnlyDictionary<string, string> details)
-    {
-        var json = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(json, JsonOptions))
-        {
-            writer.WriteStartObject();
-            foreach (var pair in details.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                writer.WriteString(pair.Key, pair.Value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        var bytes = json.WrittenSpan;
-        var quotes = bytes.Count((byte)'"');
-        var span = output.GetSpan(bytes.Length + quotes + 2);
-        var n = 0;
-        span[n++] = (byte)'"';
-        foreach (var b in bytes)
-        {
-            span[n++] = b;
-            if (b == (byte)'"')
-            {
-                span[n++] = b;
-            }
-        }
-
-        span[n++] = (byte)'"';
-        output.Advance(n);
+        public const int Sequence = 0;
+        public const int Id = 1;
+        public const int Timestamp = 2;
+        public const int PracticeId = 3;
+        public const int ActorUserId = 4;
+        public const int ActorEmail = 5;
+        public const int SourceIp = 6;
+        public const int UserAgent = 7;
+        public const int Action = 8;
+        public const int TargetType = 9;
+        public const int TargetId = 10;
+        public const int ClientId = 11;
+        public const int Result = 12;
+        public const int Details = 13;
+        public const int PreviousHash = 14;
+        public const int Hash = 15;
     }
 
     /// <summary>One CSV cell: its text (null for an empty unquoted cell).</summary>

@@ -15,8 +15,8 @@ public sealed record AuditExportSummary(long Count, long? FirstSequence, long? L
 /// <summary>Streams a practice's matching audit events into an export file, hashing the bytes as they go.</summary>
 /// <remarks>
 /// Constant memory whatever the count: events come from <see cref="IAuditStore.StreamAsync"/> in bounded batches, are
-/// formatted into one reused buffer, and each full buffer is hashed and written out before the next is filled. Nothing
-/// of the file is kept, so the manifest is built from the running hash and counts.
+/// formatted by one <see cref="AuditExportWriter"/> into one reused buffer, and each full buffer is hashed and written
+/// out before the next is filled. Nothing of the file is kept, so the manifest is built from the running hash and counts.
 /// </remarks>
 public static class AuditExportStreamer
 {
@@ -31,22 +31,14 @@ public static class AuditExportStreamer
         ArgumentNullException.ThrowIfNull(output);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
-        await using var json = AuditExportCodec.CreateJsonWriter(buffer);
-        AuditExportCodec.WriteHeader(format, buffer);
+        using var writer = new AuditExportWriter(format, buffer);
+        writer.WriteHeader();
         long count = 0;
         long? first = null;
         long? last = null;
         await foreach (var e in store.StreamAsync(practiceId, query, ct))
         {
-            if (format == AuditExportFormat.Csv)
-            {
-                AuditExportCodec.WriteCsv(e, buffer);
-            }
-            else
-            {
-                AuditExportCodec.WriteJsonLine(e, json, buffer);
-            }
-
+            writer.Write(e);
             count++;
             first ??= e.Sequence;
             last = e.Sequence;

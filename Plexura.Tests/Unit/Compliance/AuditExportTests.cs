@@ -43,6 +43,37 @@ public sealed class AuditExportTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The exact bytes of both formats for fixed events (awkward values, null and empty fields, unsorted details, a
+    /// sub-millisecond time): the export format is a contract with auditors' tools, so a faster writer must not move a byte.
+    /// </summary>
+    [Theory]
+    [InlineData(AuditExportFormat.Csv, "60b4fde57930b0411651d690dd371af80228bf1f2d2c4bf2a843f75a00918c31")]
+    [InlineData(AuditExportFormat.Jsonl, "2bd0d5f4e8f3fbbe8e55140258f93f69b03650ae6f7b2eeba508ec2984086ccb")]
+    public async Task Codec_FixedEvents_WriteExactlyTheKnownBytes(AuditExportFormat format, string sha256)
+    {
+        var store = new InMemoryAuditStore();
+        var practice = new PracticeId(Guid.Parse("0190a5e2-7b1c-7d3e-8f40-123456789abc"));
+        var time = new DateTimeOffset(2026, 3, 14, 15, 9, 26, 535, TimeSpan.Zero).AddTicks(8979);
+        AuditEvent[] events =
+        [
+            new(Guid.Parse("0190a5e2-7b1c-7d3e-8f40-000000000001"), practice, 1, time, new UserId(Guid.Parse("0190a5e2-7b1c-7d3e-8f40-0000000000aa")),
+                "=HYPERLINK(\"http://x\")", string.Empty, "a \"quoted\", comma\r\nand newline", AuditAction.PhiViewed, "'apostrophe", "Zoë – ünïcode <b>&amp;</b>",
+                "c-1", AuditResult.Denied, new Dictionary<string, string> { ["z"] = "-1", ["a"] = "x,\"y\"", ["é"] = "\u0001\t" }, new string('0', 64), new string('a', 64)),
+            new(Guid.Parse("0190a5e2-7b1c-7d3e-8f40-000000000002"), practice, 2, time.AddDays(1), null, null, null, null, AuditAction.SignIn, null, null, null,
+                AuditResult.Success, new Dictionary<string, string>(), new string('a', 64), new string('b', 64)),
+        ];
+        foreach (var e in events)
+        {
+            await store.AppendAsync(practice, _ => e, Ct);
+        }
+
+        using var output = new MemoryStream();
+        await AuditExportStreamer.WriteAsync(store, practice, new AuditQuery(), format, output, Ct);
+
+        Assert.Equal(sha256, Convert.ToHexStringLower(SHA256.HashData(output.ToArray())));
+    }
+
     [Fact]
     public async Task Csv_FormulaLikeValues_AreDefusedWithAnApostrophe()
     {
