@@ -11,6 +11,12 @@ public sealed record AuditChainReport(bool IsValid, long EventsChecked, long? Fi
 {
     /// <summary>How many of the given checkpoints the chain was found to extend (all of them when valid).</summary>
     public int CheckpointsChecked { get; init; }
+
+    /// <summary>
+    /// When the events up to this sequence were archived (removed past the retention period by an operator): the
+    /// chain was checked from the next one, which links to the archive start it names. Null when checked from 1.
+    /// </summary>
+    public long? ArchivedThrough { get; init; }
 }
 
 /// <summary>A chain head remembered outside the database: the event at <paramref name="Sequence"/> must still have <paramref name="Hash"/>.</summary>
@@ -66,10 +72,25 @@ public sealed class AuditChainVerifier(IAuditStore store)
     /// Verifies the whole chain of the practice and that it extends every checkpoint: the event at each checkpoint's
     /// sequence still has the checkpoint's hash. <paramref name="progress"/>, when given, counts the events checked.
     /// </summary>
+    public Task<AuditChainReport> VerifyAsync(
+        PracticeId practiceId, IReadOnlyCollection<AuditChainCheckpoint> checkpoints, AuditChainProgress? progress, CancellationToken ct) =>
+        VerifyAsync(practiceId, checkpoints, [], progress, ct);
+
+    /// <summary>
+    /// Verifies the chain of the practice and that it extends every checkpoint, where the chain may start after one of
+    /// <paramref name="archiveStarts"/>: heads (from signed checkpoints past the retention period) through which an
+    /// operator archived and removed the events. The oldest remaining event must then be the one right after such a
+    /// head and link to its hash; any other missing start is reported as events missing from sequence 1.
+    /// </summary>
     public async Task<AuditChainReport> VerifyAsync(
-        PracticeId practiceId, IReadOnlyCollection<AuditChainCheckpoint> checkpoints, AuditChainProgress? progress, CancellationToken ct)
+        PracticeId practiceId,
+        IReadOnlyCollection<AuditChainCheckpoint> checkpoints,
+        IReadOnlyCollection<AuditChainCheckpoint> archiveStarts,
+        AuditChainProgress? progress,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
+        ArgumentNullException.ThrowIfNull(archiveStarts);
         var expectedAt = new Dictionary<long, string>();
         foreach (var checkpoint in checkpoints)
         {
@@ -83,9 +104,20 @@ public sealed class AuditChainVerifier(IAuditStore store)
 
         var newest = await store.QueryAsync(practiceId, new AuditQuery(Limit: 1), ct);
         var head = newest.Count == 0 ? 0 : newest[0].Sequence;
-        progress?.SetTotal(head);
-        var count = head < 2 * MinEventsPerRange ? 1 : (int)Math.Min(Ranges, head / MinEventsPerRange);
-        var starts = Enumerable.Range(0, count).Select(i => 1 + (head * i / count)).ToArray();
+        var from = await ArchiveStartAsync(practiceId, archiveStarts, ct);
+        if (from.Sequence > 0)
+        {
+            // The archived events are no longer here to check; the signed head the chain starts from stands for them.
+            foreach (var archived in expectedAt.Keys.Where(s => s < from.Sequence).ToList())
+            {
+                expectedAt.Remove(archived);
+            }
+        }
+
+        progress?.SetTotal(head - from.Sequence);
+        var length = head - from.Sequence;
+        var count = length < 2 * MinEventsPerRange ? 1 : (int)Math.Min(Ranges, length / MinEventsPerRange);
+        var starts = Enumerable.Range(0, count).Select(i => from.Sequence + 1 + (length * i / count)).ToArray();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var ranges = new Task<RangeResult>[count];
@@ -98,7 +130,9 @@ public sealed class AuditChainVerifier(IAuditStore store)
 
         try
         {
-            return await JoinAsync(ranges, expectedAt, checkpoints.Count);
+            var given = from.Sequence == 0 ? checkpoints.Count : checkpoints.Count(c => c.Sequence >= from.Sequence);
+            var report = await JoinAsync(ranges, from, expectedAt, given);
+            return from.Sequence > 0 ? report with { ArchivedThrough = from.Sequence } : report;
         }
         finally
         {
@@ -108,10 +142,38 @@ public sealed class AuditChainVerifier(IAuditStore store)
         }
     }
 
-    /// <summary>Joins the ranges' results in chain order into the report of a one-by-one check.</summary>
-    private static async Task<AuditChainReport> JoinAsync(Task<RangeResult>[] ranges, Dictionary<long, string> expectedAt, int checkpointCount)
+    /// <summary>
+    /// Where the check starts: genesis, or the archive start the oldest remaining event follows and links to (only
+    /// when the chain does not begin at sequence 1).
+    /// </summary>
+    private async Task<AuditChainHead> ArchiveStartAsync(
+        PracticeId practiceId, IReadOnlyCollection<AuditChainCheckpoint> archiveStarts, CancellationToken ct)
     {
-        var expected = AuditChainHead.Genesis;
+        if (archiveStarts.Count == 0)
+        {
+            return AuditChainHead.Genesis;
+        }
+
+        await foreach (var oldest in store.StreamAsync(practiceId, new AuditQuery(), ct))
+        {
+            if (oldest.Sequence <= 1)
+            {
+                return AuditChainHead.Genesis;
+            }
+
+            var start = archiveStarts.FirstOrDefault(a => a.Sequence == oldest.Sequence - 1
+                && string.Equals(a.Hash, oldest.PreviousHash, StringComparison.Ordinal));
+            return start is null ? AuditChainHead.Genesis : new AuditChainHead(start.Sequence, start.Hash);
+        }
+
+        return AuditChainHead.Genesis;
+    }
+
+    /// <summary>Joins the ranges' results in chain order into the report of a one-by-one check from <paramref name="from"/>.</summary>
+    private static async Task<AuditChainReport> JoinAsync(
+        Task<RangeResult>[] ranges, AuditChainHead from, Dictionary<long, string> expectedAt, int checkpointCount)
+    {
+        var expected = from;
         long checkedCount = 0;
         for (var i = 0; i < ranges.Length; i++)
         {

@@ -39,6 +39,7 @@ public sealed record AuditCheckpoint(
 /// <param name="Problem">What is wrong there, when broken (no PHI: a fixed sentence with sequence numbers).</param>
 /// <param name="CheckpointsChecked">How many checkpoints the chain was checked against.</param>
 /// <param name="PastedCheckpoint">Whether a pasted signed checkpoint was among them.</param>
+/// <param name="ArchivedThrough">When events up to this sequence were archived past retention: checked from the next one.</param>
 /// <param name="Version">The optimistic-concurrency version.</param>
 public sealed record AuditVerification(
     Guid Id,
@@ -53,6 +54,7 @@ public sealed record AuditVerification(
     string? Problem,
     int CheckpointsChecked,
     bool PastedCheckpoint,
+    long? ArchivedThrough = null,
     long Version = 0) : IPracticeOwned, IVersioned;
 
 /// <summary>Stores checkpoints and verification results.</summary>

@@ -127,15 +127,19 @@ public sealed class AuditVerificationRunner(
         await Task.Yield();
         var ct = CancellationToken.None;
         var startedAt = time.GetUtcNow();
-        var checkpoints = (await store.ListCheckpointsAsync(practiceId, ct))
-            .Select(c => new AuditChainCheckpoint(c.Sequence, c.Hash))
-            .ToList();
+        var stored = await store.ListCheckpointsAsync(practiceId, ct);
+        var checkpoints = stored.Select(c => new AuditChainCheckpoint(c.Sequence, c.Hash)).ToList();
         if (pasted is not null)
         {
             checkpoints.Add(new AuditChainCheckpoint(pasted.Sequence, pasted.Hash));
         }
 
-        var report = await verifier.VerifyAsync(practiceId, checkpoints, progress, ct);
+        // An operator may archive and remove events past retention, through a stored signed checkpoint's head.
+        var archiveStarts = stored
+            .Where(c => AuditRetention.IsPast(c.HeadTime, startedAt))
+            .Select(c => new AuditChainCheckpoint(c.Sequence, c.Hash))
+            .ToList();
+        var report = await verifier.VerifyAsync(practiceId, checkpoints, archiveStarts, progress, ct);
         var result = new AuditVerification(
             id,
             practiceId,
@@ -148,7 +152,8 @@ public sealed class AuditVerificationRunner(
             report.FirstBrokenSequence,
             report.Problem,
             report.CheckpointsChecked,
-            pasted is not null);
+            pasted is not null,
+            report.ArchivedThrough);
         await store.AddVerificationAsync(result.PracticeId, result, ct);
 
         var details = new Dictionary<string, string>
@@ -160,6 +165,11 @@ public sealed class AuditVerificationRunner(
             ["trigger"] = by.Trigger,
             ["verificationId"] = id.ToString("D"),
         };
+        if (report.ArchivedThrough is { } archived)
+        {
+            details["archivedThrough"] = archived.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (report.FirstBrokenSequence is { } bad)
         {
             details["firstBadSequence"] = bad.ToString(CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 
 namespace Plexura.Core.Compliance.Reports;
@@ -11,7 +12,7 @@ public sealed record ReportWindow(DateTimeOffset From, DateTimeOffset To)
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(7 * 366);
 
     /// <summary>How far back the accounting of disclosures and the access report reach by default (§ 164.528: six years).</summary>
-    public static readonly TimeSpan SixYears = TimeSpan.FromDays((6 * 365) + 2);
+    public static readonly TimeSpan SixYears = AuditRetention.Minimum;
 
     /// <summary>Shown when the start is not before the end.</summary>
     public const string StartAfterEndMessage = "The start of the range must be before its end.";

@@ -64,6 +64,72 @@ public sealed class AuditChainCheckpointTests
     }
 
     [Fact]
+    public async Task Verify_EventsArchivedThroughASignedHead_ChecksFromTheNextEvent()
+    {
+        await RecordManyAsync(40_000);
+        var archivedHead = new AuditChainCheckpoint(30_000, _store.Events[29_999].Hash);
+        var later = new AuditChainCheckpoint(35_000, _store.Events[34_999].Hash);
+        var older = new AuditChainCheckpoint(10, _store.Events[9].Hash);
+        _store.Events.RemoveRange(0, 30_000);
+        var progress = new AuditChainProgress();
+
+        var report = await Verifier.VerifyAsync(Practice, [older, archivedHead, later], [archivedHead], progress, Ct);
+
+        Assert.True(report.IsValid, report.Problem);
+        Assert.Equal(10_000, report.EventsChecked);
+        Assert.Equal(30_000, report.ArchivedThrough);
+        Assert.Equal(2, report.CheckpointsChecked);
+        Assert.Equal(10_000, progress.EventsTotal);
+    }
+
+    [Fact]
+    public async Task Verify_EventsRemovedFromTheStart_WithoutAMatchingArchiveStart_AreMissing()
+    {
+        await RecordManyAsync(20);
+        var elsewhere = new AuditChainCheckpoint(5, _store.Events[4].Hash);
+        _store.Events.RemoveRange(0, 8);
+
+        // No archive start, or one that is not where the remaining chain begins: the start is missing.
+        foreach (var starts in new[] { Array.Empty<AuditChainCheckpoint>(), [elsewhere] })
+        {
+            var report = await Verifier.VerifyAsync(Practice, [], starts, null, Ct);
+
+            Assert.False(report.IsValid);
+            Assert.Equal(1, report.FirstBrokenSequence);
+            Assert.Null(report.ArchivedThrough);
+            Assert.Contains("missing", report.Problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_ArchiveStartWhoseHashTheNextEventDoesNotLinkTo_IsNotAStart()
+    {
+        await RecordManyAsync(20);
+        var forged = new AuditChainCheckpoint(8, new string('a', 64));
+        _store.Events.RemoveRange(0, 8);
+
+        var report = await Verifier.VerifyAsync(Practice, [], [forged], null, Ct);
+
+        Assert.False(report.IsValid);
+        Assert.Equal(1, report.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task Verify_AfterAnArchiveStart_ARewriteIsStillFound()
+    {
+        await RecordManyAsync(20);
+        var archivedHead = new AuditChainCheckpoint(8, _store.Events[7].Hash);
+        _store.Events.RemoveRange(0, 8);
+        var events = _store.Events;
+        events[3] = events[3] with { ActorEmail = "forger@example.com" };
+
+        var report = await Verifier.VerifyAsync(Practice, [], [archivedHead], null, Ct);
+
+        Assert.False(report.IsValid);
+        Assert.Equal(12, report.FirstBrokenSequence);
+    }
+
+    [Fact]
     public async Task Verify_LongChain_IsSplitInRanges_AndCountsProgress()
     {
         await RecordManyAsync(40_000);
