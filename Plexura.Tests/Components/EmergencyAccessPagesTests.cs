@@ -3,7 +3,6 @@ using OtpNet;
 using Plexura.Core.Access.Emergency;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
-using Plexura.Core.Compliance.EmergencyReview;
 using Plexura.Core.Identity;
 using Plexura.Core.Identity.BeginMfaEnrollment;
 using Plexura.Core.Identity.ConfirmMfaEnrollment;
