@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Plexura.Core.Identity;
 using Plexura.Web.Components;
+using Plexura.Web.Components.Layout;
 using Plexura.Web.Endpoints;
 using Plexura.Web.Security;
 using Plexura.Web.Security.Authentication;
@@ -69,6 +70,7 @@ public static class DependencyInjection
         AddHardening(builder);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<ThemeStylesheet>();
         services.AddScoped<PracticeClock>();
         return builder;
     }
@@ -133,6 +135,7 @@ public static class DependencyInjection
         api.MapBillingEndpoints();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
+        app.MapThemeStylesheet();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -28,6 +28,27 @@ public sealed class ShellApiTests(ShellApiTests.Factory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task HomePage_ThemeCookieDark_LinksTheThemeStylesheetAndStartsDark()
+    {
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Add("Cookie", "plexura-theme=dark");
+
+        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        Assert.Contains("<html lang=\"en\" class=\"plx-dark\">", html, StringComparison.Ordinal);
+        var href = System.Text.RegularExpressions.Regex.Match(html, "href=\"(/theme\\.css\\?v=[0-9a-f]+)\"").Groups[1].Value;
+        Assert.NotEmpty(href);
+        var css = await client.GetAsync(new Uri(href, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", css.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        var text = await css.Content.ReadAsStringAsync();
+        Assert.Contains(":root.plx-dark", text, StringComparison.Ordinal);
+        Assert.Contains("--mud-palette-primary", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HealthReady_StorageUp_Returns200()
     {
         var response = await factory.CreateClient().GetAsync(new Uri("/health/ready", UriKind.Relative));

@@ -43,6 +43,56 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task NavDrawer_AtPhoneWidth_OpensOverThePageAndClosesAfterNavigation()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        var page = await BrowserFixture.NewPageAsync(context);
+        var shell = new ShellPage(page);
+        await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
+        var home = page.Locator("#nav-drawer a[href='/']");
+
+        await Assertions.Expect(home).Not.ToBeVisibleAsync();
+        await Assertions.Expect(shell.NavToggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await shell.NavToggle.ClickAsync();
+        await Assertions.Expect(home).ToBeVisibleAsync();
+        await Assertions.Expect(shell.NavToggle).ToHaveAttributeAsync("aria-expanded", "true");
+        await PageGate.CheckAsync(page);
+
+        await home.ClickAsync();
+
+        await page.WaitForURLAsync(new Uri(fixture.BaseAddress, "/").ToString());
+        await Assertions.Expect(home).Not.ToBeVisibleAsync();
+        await Assertions.Expect(shell.NavToggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await shell.NavToggle.ClickAsync();
+        await Assertions.Expect(home).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(home).Not.ToBeVisibleAsync();
+        await Assertions.Expect(shell.NavToggle).ToBeFocusedAsync();
+        await PageGate.CheckAsync(page);
+    }
+
+    [Fact]
+    public async Task NavDrawer_AtDesktopWidth_StartsOpenAndTheToggleClosesIt()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await BrowserFixture.NewPageAsync(context);
+        var shell = new ShellPage(page);
+        await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
+        var home = page.Locator("#nav-drawer a[href='/']");
+
+        await Assertions.Expect(home).ToBeVisibleAsync();
+        await Assertions.Expect(shell.NavToggle).ToHaveAttributeAsync("aria-expanded", "true");
+        var main = page.Locator("main#main-content");
+        Assert.True((await main.BoundingBoxAsync())!.X >= 200, "The page sits beside the open drawer.");
+
+        await shell.NavToggle.ClickAsync();
+
+        await Assertions.Expect(home).Not.ToBeVisibleAsync();
+        await Assertions.Expect(shell.NavToggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await page.WaitForFunctionAsync("() => document.querySelector('main').getBoundingClientRect().x < 50");
+    }
+
+    [Fact]
     public async Task SkipLink_FocusedThenEnter_ShowsItselfAndMovesFocusIntoMainOnTheSamePage()
     {
         await using var context = await fixture.Browser.NewContextAsync();

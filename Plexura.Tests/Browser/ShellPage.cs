@@ -10,6 +10,9 @@ public sealed class ShellPage(IPage page)
     /// <summary>Disabled until the Blazor circuit is interactive, so Playwright's actionability wait is the readiness wait.</summary>
     public ILocator ThemeToggle => page.Locator("#theme-toggle");
 
+    /// <summary>Opens and closes the navigation drawer (wwwroot/js/shell.js), with or without a circuit.</summary>
+    public ILocator NavToggle => page.Locator("#nav-toggle");
+
     public ILocator HomeLink => page.GetByRole(AriaRole.Link, new() { Name = "Home" });
 
     public ILocator Heading => page.GetByRole(AriaRole.Heading, new() { Level = 1 });
