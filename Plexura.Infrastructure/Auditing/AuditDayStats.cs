@@ -6,7 +6,7 @@ namespace Plexura.Infrastructure.Auditing;
 /// One practice's statistic of one closed day (a day of a time zone that ended before the audit log could still
 /// receive an event timestamped inside it), kept because the append-only log never changes it again.
 /// </summary>
-/// <param name="Id">The cache key: <c>{kind}|{zone}|{yyyy-MM-dd}</c>, so one statistic's days sort by date.</param>
+/// <param name="Id">The cache key: <c>{practice}|{kind}|{zone}|{yyyy-MM-dd}</c> (unique across practices), so one statistic's days sort by date.</param>
 /// <param name="PracticeId">The practice whose events were counted.</param>
 /// <param name="Kind">Which statistic (<c>day-counts</c>, or <c>actor-clients:</c> and the sorted action names).</param>
 /// <param name="TimeZoneId">The IANA zone whose calendar day this is.</param>

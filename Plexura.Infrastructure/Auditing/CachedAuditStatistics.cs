@@ -84,9 +84,9 @@ internal sealed class CachedAuditStatistics(IAuditStatistics live, IDocumentStor
         return closed;
     }
 
-    /// <summary>The cache key of one day of one statistic.</summary>
-    internal static string Key(string kind, string zoneId, DateOnly day) =>
-        $"{kind}|{zoneId}|{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+    /// <summary>The cache key of one day of one statistic of one practice (document ids are unique across practices).</summary>
+    internal static string Key(PracticeId practiceId, string kind, string zoneId, DateOnly day) =>
+        $"{practiceId}|{kind}|{zoneId}|{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 
     private async Task<IReadOnlyList<TRow>> ByDayAsync<TRow>(
         PracticeId practiceId,
@@ -107,7 +107,7 @@ internal sealed class CachedAuditStatistics(IAuditStatistics live, IDocumentStor
         var scope = DocumentScope.Practice(practiceId);
         var lastClosed = days.First.AddDays(closed - 1);
         var cached = (await _cache.FindPageAsync(
-                scope, new DocumentPageQuery(closed) { AfterId = Key(kind, days.TimeZoneId, days.First.AddDays(-1)) }, ct))
+                scope, new DocumentPageQuery(closed) { AfterId = Key(practiceId, kind, days.TimeZoneId, days.First.AddDays(-1)) }, ct))
             .Where(d => d.PracticeId == practiceId && d.Kind == kind && d.TimeZoneId == days.TimeZoneId && d.Day >= days.First && d.Day <= lastClosed)
             .ToDictionary(d => d.Day);
 
@@ -152,7 +152,7 @@ internal sealed class CachedAuditStatistics(IAuditStatistics live, IDocumentStor
     {
         try
         {
-            await _cache.InsertAsync(scope, new AuditDayStats(Key(kind, zoneId, day), practiceId, kind, zoneId, day, rows, time.GetUtcNow()), ct);
+            await _cache.InsertAsync(scope, new AuditDayStats(Key(practiceId, kind, zoneId, day), practiceId, kind, zoneId, day, rows, time.GetUtcNow()), ct);
         }
         catch (DuplicateRecordException)
         {

@@ -372,7 +372,7 @@ internal static class Collections
         []);
 
     /// <summary>
-    /// Cached per-day audit statistics of closed days (counts and enum names, no PHI); id = statistic, zone and day
+    /// Cached per-day audit statistics of closed days (counts and enum names, no PHI); id = practice, statistic, zone and day
     /// (<see cref="CachedAuditStatistics.Key"/>), so a range of days is one page in id order.
     /// </summary>
     public static readonly CollectionDefinition<AuditDayStats> AuditDayStats = new(
