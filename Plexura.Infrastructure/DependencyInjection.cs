@@ -138,7 +138,9 @@ public static class DependencyInjection
         services.AddSingleton<IStorageEngine, SqliteEngine>();
         services.AddSingleton<IDocumentStore, SqliteDocumentStore>();
         services.AddSingleton<IAuditStore, SqliteAuditStore>();
-        services.AddSingleton<Core.Compliance.IAuditStatistics, SqliteAuditStatistics>();
+        services.AddSingleton<SqliteAuditStatistics>();
+        services.AddSingleton<Core.Compliance.IAuditStatistics>(sp => new CachedAuditStatistics(
+            sp.GetRequiredService<SqliteAuditStatistics>(), sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
     }
 
     private static void AddMongo(IServiceCollection services)

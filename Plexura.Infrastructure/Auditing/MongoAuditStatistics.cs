@@ -32,6 +32,22 @@ internal sealed class MongoAuditStatistics(IMongoDatabase database) : IAuditStat
         },
         Unique: false);
 
+    /// <summary>The index of counts filtered by action: practice, action, time, then the same fields.</summary>
+    public static readonly MongoIndexSpec ActionStatisticsIndex = new(
+        MongoIndexes.AuditCollection,
+        "ix_audit_events_action_stats",
+        new BsonDocument
+        {
+            { MongoAuditFields.PracticeId, 1 },
+            { MongoAuditFields.Action, 1 },
+            { MongoAuditFields.Timestamp, 1 },
+            { MongoAuditFields.Result, 1 },
+            { MongoAuditFields.ActorUserId, 1 },
+            { MongoAuditFields.ClientId, 1 },
+            { MongoAuditFields.SourceIp, 1 },
+        },
+        Unique: false);
+
     private static readonly AggregateOptions Options = new() { AllowDiskUse = true };
 
     private readonly IMongoCollection<BsonDocument> _events = database.GetCollection<BsonDocument>(MongoIndexes.AuditCollection);

@@ -371,6 +371,20 @@ internal static class Collections
         (e, v) => e with { Version = v },
         []);
 
+    /// <summary>
+    /// Cached per-day audit statistics of closed days (counts and enum names, no PHI); id = practice, statistic, zone and day
+    /// (<see cref="CachedAuditStatistics.Key"/>), so a range of days is one page in id order.
+    /// </summary>
+    public static readonly CollectionDefinition<AuditDayStats> AuditDayStats = new(
+        "audit_day_stats",
+        Auditing.AuditDayStats.RecordType,
+        IsPracticeOwned: true,
+        s => s.Id,
+        s => s.PracticeId,
+        s => s.Version,
+        (s, v) => s with { Version = v },
+        []);
+
     /// <summary>Finds the practice of a Stripe customer named by a webhook (across practices).</summary>
     public static readonly IndexDefinition PracticeBillingCustomerIndex =
         new(DocumentFields.Of(nameof(PracticeBilling.CustomerId)), Unique: false, CrossPracticeLookup: true);
@@ -434,6 +448,7 @@ internal static class Collections
         CollectionShape.Of(AuditExports),
         CollectionShape.Of(PracticeBillings),
         CollectionShape.Of(StripeEvents),
+        CollectionShape.Of(AuditDayStats),
     ];
 }
 

@@ -11,10 +11,11 @@ namespace Plexura.Bench;
 /// <remarks>
 /// The chain is seeded by <see cref="AuditChainSeeder"/> straight into the app's SQLite file (rows hashed and chained
 /// with the real <see cref="AuditHasher"/>, so the chain is valid), because a million appends through the log would take minutes;
-/// the queries then go through the app's own <see cref="IAuditStore"/>. Events span three years, oldest first; the
-/// mix: 50 members, 2,000 clients, 1,000 IP addresses, PHI views most, one break-glass use in 10,000, 2 % denials.
+/// the queries then go through the app's own <see cref="IAuditStore"/>. Events span three years up to now (or the span
+/// given: the dashboard scenario seeds 30 days), oldest first; the mix: 50 members, 2,000 clients, 1,000 IP addresses,
+/// PHI views most, one break-glass use in 10,000, 2 % denials.
 /// </remarks>
-internal sealed class AuditQueryBenchmarks(IAuditStore store, string databasePath, BenchOptions options)
+internal sealed class AuditQueryBenchmarks(IAuditStore store, string databasePath, BenchOptions options, TimeSpan? span = null)
 {
     private const int PageLimit = 51;
     private const double AimMs = 100;
@@ -81,10 +82,14 @@ internal sealed class AuditQueryBenchmarks(IAuditStore store, string databasePat
         }
     }
 
-    private async Task SeedAsync()
+    /// <summary>The practice the events are seeded into.</summary>
+    public PracticeId Practice => _practice;
+
+    /// <summary>Seeds <see cref="BenchOptions.QueryEvents"/> events into <see cref="Practice"/>, evenly over the span up to now.</summary>
+    public async Task SeedAsync()
     {
         _end = DateTimeOffset.UtcNow;
-        _start = _end.AddYears(-3);
+        _start = span is { } given ? _end - given : _end.AddYears(-3);
         var total = options.QueryEvents;
         var stepMs = (_end - _start).TotalMilliseconds / total;
         var random = new Random(13);

@@ -17,6 +17,7 @@ internal enum Scenario
     AuditQuery,
     AuditExport,
     StripeWebhooks,
+    Dashboard,
     All,
 }
 
@@ -111,7 +112,7 @@ internal sealed record BenchOptions(
 
     /// <remarks>"all" leaves out circuits: it needs Chromium and minutes of a loaded machine.</remarks>
     public bool Runs(Scenario scenario) =>
-        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify or Scenario.AuditQuery or Scenario.AuditExport));
+        Scenario == scenario || (Scenario == Scenario.All && scenario is not (Scenario.Circuits or Scenario.Recorders or Scenario.Drafting or Scenario.AuditVerify or Scenario.AuditQuery or Scenario.AuditExport or Scenario.Dashboard));
 
     public static BenchOptions Parse(string[] args)
     {
@@ -180,6 +181,7 @@ internal sealed record BenchOptions(
         "audit-query" => Scenario.AuditQuery,
         "audit-export" => Scenario.AuditExport,
         "stripe-webhooks" => Scenario.StripeWebhooks,
+        "dashboard" => Scenario.Dashboard,
         "all" => Scenario.All,
         _ => throw new ArgumentException($"Unknown scenario {text}.\n{Usage}"),
     };
@@ -195,7 +197,7 @@ internal sealed record BenchOptions(
             : throw new ArgumentException($"{name} needs a whole number of 0 or more.\n{Usage}");
 
     public const string Usage =
-        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|audit-export|stripe-webhooks|all] [options]\n" +
+        "Usage: Plexura.Bench [--scenario audit|bcrypt|signin-burst|client-search|circuits|recorders|risk-scan|drafting|audit-verify|audit-query|audit-export|stripe-webhooks|dashboard|all] [options]\n" +
         "  --scenario            what to run (default audit)\n" +
         "audit:\n" +
         "  --events              timed appends per append scenario (default 20000)\n" +
@@ -212,6 +214,8 @@ internal sealed record BenchOptions(
         "audit-query (not part of all; seeds a million events):\n" +
         "  --query-events        events seeded into the queried practice (default 1000000)\n" +
         "  --query-runs          timed first-page queries per filter (default 50)\n" +
+        "dashboard (not part of all; seeds --query-events events over the last 30 days):\n" +
+        "  the compliance dashboard's statistics: live, first view (cold cache) and second view (warm)\n" +
         "client-search:\n" +
         "  --clients             clients seeded into the searched practice (default 10000)\n" +
         "circuits (needs Debian's chromium; not part of all):\n" +

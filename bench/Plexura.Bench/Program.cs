@@ -131,6 +131,16 @@ internal static class BenchProgram
             }, options.AuditDatabase);
         }
 
+        if (options.Runs(Scenario.Dashboard))
+        {
+            await WithSqliteAsync(async (provider, databasePath) =>
+            {
+                Console.WriteLine($"== dashboard: the compliance dashboard's statistics, {options.QueryEvents:N0} events in 30 days (SQLite) ==");
+                await new DashboardBenchmarks(provider, databasePath, options).RunAsync();
+                Console.WriteLine();
+            });
+        }
+
         if (options.Runs(Scenario.StripeWebhooks))
         {
             Console.WriteLine("== stripe-webhooks: 1,000 signed deliveries (30% duplicates) from two senders to two instances on one database ==");

@@ -51,7 +51,7 @@ internal static class MongoIndexes
     ];
 
     /// <summary>Every index of every collection in <see cref="Collections.All"/>, then the audit log's.</summary>
-    public static IReadOnlyList<MongoIndexSpec> All() => [.. Collections.All.SelectMany(For), .. Audit, Auditing.MongoAuditStatistics.StatisticsIndex];
+    public static IReadOnlyList<MongoIndexSpec> All() => [.. Collections.All.SelectMany(For), .. Audit, Auditing.MongoAuditStatistics.StatisticsIndex, Auditing.MongoAuditStatistics.ActionStatisticsIndex];
 
     /// <summary>
     /// A collection's indexes. Practice-owned: (practiceId, _id) for listing a practice in id order, and each index

@@ -24,7 +24,9 @@ internal static class MongoRegistration
         services.AddSingleton<IStorageEngine, MongoEngine>();
         services.AddSingleton<IDocumentStore, MongoDocumentStore>();
         services.AddSingleton<IAuditStore, MongoAuditStore>();
-        services.AddSingleton<Core.Compliance.IAuditStatistics, MongoAuditStatistics>();
+        services.AddSingleton<MongoAuditStatistics>();
+        services.AddSingleton<Core.Compliance.IAuditStatistics>(sp => new CachedAuditStatistics(
+            sp.GetRequiredService<MongoAuditStatistics>(), sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Client settings from the connection string, which never reaches a log or an exception message.</summary>

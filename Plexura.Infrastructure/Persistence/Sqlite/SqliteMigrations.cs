@@ -117,6 +117,21 @@ internal static class SqliteMigrations
         new(35, "break-glass emergency accesses", (c, t) => CreateCollectionAsync(c, t, Collections.EmergencyAccesses)),
         new(37, "practice billing", (c, t) => CreateCollectionAsync(c, t, Collections.PracticeBillings)),
         new(38, "stripe webhook events", (c, t) => CreateCollectionAsync(c, t, Collections.StripeEvents)),
+
+        // The compliance dashboard: closed days' statistics kept once counted, and windowed counts filtered by action
+        // (failed sign-ins, break-glass, PHI views) read from an index that seeks each action's time range.
+        // Like audit_events, the day statistics do not reference the practice row: they describe the audit log, which
+        // is kept whatever happens to the practice's other records (the same table shape as CreateCollectionAsync's).
+        new(39, "audit day statistics and the by-action statistics index", (c, t) => ExecuteAsync(c, t, $"""
+            CREATE TABLE {SqliteNames.Table(Collections.AuditDayStats)} (
+                id          TEXT    NOT NULL PRIMARY KEY,
+                practice_id TEXT    NOT NULL,
+                version     INTEGER NOT NULL,
+                doc         TEXT    NOT NULL CHECK (json_valid(doc))
+            ) STRICT;
+            CREATE INDEX ix_{SqliteNames.Table(Collections.AuditDayStats)}_practice ON {SqliteNames.Table(Collections.AuditDayStats)} (practice_id, id);
+            {Auditing.SqliteAuditStatistics.CreateActionIndexSql};
+            """)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
