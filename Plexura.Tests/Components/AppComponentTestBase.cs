@@ -3,8 +3,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using OtpNet;
 using Plexura.Core;
 using Plexura.Core.Identity;
+using Plexura.Core.Identity.BeginMfaEnrollment;
+using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Identity.SignUp;
 using Plexura.Infrastructure;
@@ -48,6 +51,16 @@ public abstract class AppComponentTestBase : MudComponentTestBase, IAsyncLifetim
 
     protected T Get<T>()
         where T : notnull => Context.Services.GetRequiredService<T>();
+
+    /// <summary>Gives the signed-in account an authenticator (a second factor), as pages for audit readers and owners need.</summary>
+    protected async Task EnrollMfaAsync()
+    {
+        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
+        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
+            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
+            ClientInfo.Unknown,
+            Ct);
+    }
 
     async Task IAsyncLifetime.InitializeAsync()
     {

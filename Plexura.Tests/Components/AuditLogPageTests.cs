@@ -1,9 +1,5 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using OtpNet;
-using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Practices.Access;
 using Plexura.Web.Components.Pages.Compliance;
 
@@ -72,14 +68,5 @@ public sealed class AuditLogPageTests : AppComponentTestBase
 
         cut.WaitForAssertion(() => Assert.Contains("after its end", cut.Find("#audit-error").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("#audit-table"));
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 }

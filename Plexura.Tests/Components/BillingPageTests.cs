@@ -1,12 +1,8 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 using Plexura.Core.Billing;
 using Plexura.Core.Billing.CompleteCheckout;
-using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Practices.Access;
 using Plexura.Web.Components.Pages.Practice;
 using Plexura.Web.Components.Shared;
@@ -122,15 +118,6 @@ public sealed class BillingPageTests : AppComponentTestBase
 
         cut.WaitForAssertion(() => Assert.Contains(BillingRules.PastDueMessage, cut.Find("#billing-banner").TextContent, StringComparison.Ordinal));
         Assert.Equal("/practice/billing", cut.Find("#billing-banner a").GetAttribute("href"));
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 
     private sealed class TestBilling : IBillingConfiguration

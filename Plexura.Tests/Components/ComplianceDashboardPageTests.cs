@@ -1,13 +1,9 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using OtpNet;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Compliance.Checkpoints;
-using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Practices.Access;
 using Plexura.Web.Components.Pages.Compliance;
 
@@ -108,15 +104,6 @@ public sealed class ComplianceDashboardPageTests : AppComponentTestBase
         cut.WaitForAssertion(() => Assert.Contains(PracticePolicy.AuditReaderNeedsMfaMessage, cut.Find("#dashboard-denied").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("#card-failed-signins"));
         Assert.Empty(cut.FindAll("#chart-events-per-day"));
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 
     /// <summary>Stands in for the checkpoint feature's store of verification results: none until a test sets one.</summary>

@@ -1,11 +1,8 @@
 using Bunit;
-using OtpNet;
 using Plexura.Core.Access.Emergency;
 using Plexura.Core.Auditing;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Practices;
 using Plexura.Core.Users;
 using Plexura.Web.Components.Pages.Clients;
@@ -128,14 +125,5 @@ public sealed class EmergencyAccessPagesTests : ClientPagesTestBase
         var practice = await practices.GetAsync(practiceId, Ct);
         await practices.UpdateAsync(practiceId, practice! with { EmergencyAccessMembers = [clinician!.Id] }, Ct);
         return (practiceId, clientId, clinicianEmail, ownerEmail);
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 }

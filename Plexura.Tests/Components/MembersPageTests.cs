@@ -2,12 +2,9 @@ using System.Security.Cryptography;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using OtpNet;
 using Plexura.Core.Access;
 using Plexura.Core.Common;
 using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Identity.SignIn;
 using Plexura.Core.Memberships;
 using Plexura.Core.Practices.Access;
@@ -298,15 +295,6 @@ public sealed class MembersPageTests : AppComponentTestBase
         cut.WaitForAssertion(() => Assert.Equal(MemberPolicy.LastOwnerMessage, cut.Find("#leave-error").TextContent.Trim()));
         Assert.NotNull(await Get<IMembershipRepository>().GetAsync(signUp.PracticeId, signUp.MembershipId, Ct));
         Assert.DoesNotContain("reason=left", Get<NavigationManager>().Uri, StringComparison.Ordinal);
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 
     /// <summary>A new account with a password and a verified email, a member of the practice with <paramref name="role"/>.</summary>

@@ -1,9 +1,5 @@
 using AngleSharp.Dom;
 using Bunit;
-using OtpNet;
-using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Practices;
 using Plexura.Web.Components.Pages.Practice;
 
@@ -63,14 +59,5 @@ public sealed class PracticeSettingsPageTests : AppComponentTestBase
     {
         var element = cut.Find(selector);
         return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 }

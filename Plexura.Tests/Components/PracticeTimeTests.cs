@@ -1,8 +1,4 @@
 using Bunit;
-using OtpNet;
-using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Core.Practices;
 using Plexura.Web.Components.Pages.Practice;
 using Plexura.Web.Components.Shared;
@@ -100,14 +96,5 @@ public sealed class PracticeTimeTests : AppComponentTestBase
         cut.WaitForAssertion(() => Assert.False(string.IsNullOrWhiteSpace(cut.Find("#settings-denied").TextContent)));
         Assert.Empty(cut.FindAll("#time-zone-save"));
         Assert.Empty(cut.FindAll("#audio-retention-save"));
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 }

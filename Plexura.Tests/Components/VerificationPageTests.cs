@@ -1,10 +1,6 @@
 using Bunit;
-using OtpNet;
 using Plexura.Core.Auditing;
 using Plexura.Core.Compliance.Checkpoints;
-using Plexura.Core.Identity;
-using Plexura.Core.Identity.BeginMfaEnrollment;
-using Plexura.Core.Identity.ConfirmMfaEnrollment;
 using Plexura.Web.Components.Pages.Compliance;
 
 namespace Plexura.Tests.Components;
@@ -37,14 +33,5 @@ public sealed class VerificationPageTests : AppComponentTestBase
         var cut = Context.Render<Verification>();
 
         cut.WaitForAssertion(() => Assert.Contains("two-step", cut.Find("#verify-denied").TextContent, StringComparison.Ordinal));
-    }
-
-    private async Task EnrollMfaAsync()
-    {
-        var enrollment = await Get<BeginMfaEnrollmentHandler>().HandleAsync(new BeginMfaEnrollmentCommand(), ClientInfo.Unknown, Ct);
-        await Get<ConfirmMfaEnrollmentHandler>().HandleAsync(
-            new ConfirmMfaEnrollmentCommand(enrollment.Secret, new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime)),
-            ClientInfo.Unknown,
-            Ct);
     }
 }
