@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Plexura.Core.Practices.Access;
 using Plexura.Web.Components.Pages.Compliance;
 
@@ -55,6 +56,27 @@ public sealed class AuditLogPageTests : AppComponentTestBase
             Assert.Single(rows);
             Assert.Contains("Two-step sign-in turned on", rows[0].TextContent, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task AuditLog_ActionPickedInTheForm_FiltersTheRowsAndTheAddress()
+    {
+        await SignInNewOwnerAsync();
+        await EnrollMfaAsync();
+        var cut = Context.Render<AuditLog>();
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#audit-table tbody tr").Count > 1));
+
+        var select = cut.FindComponents<MudSelect<string>>().Single(s => string.Equals(s.Instance.UserAttributes?.GetValueOrDefault("id") as string, "audit-filter-action", StringComparison.Ordinal));
+        await cut.InvokeAsync(() => select.Instance.SelectOption("MfaEnrolled"));
+        cut.Find("#audit-apply").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("#audit-table tbody tr");
+            Assert.Single(rows);
+            Assert.Contains("Two-step sign-in turned on", rows[0].TextContent, StringComparison.Ordinal);
+        });
+        Assert.Contains("action=MfaEnrolled", Get<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
