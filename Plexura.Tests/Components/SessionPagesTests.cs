@@ -79,6 +79,58 @@ public sealed class SessionPagesTests : ClientPagesTestBase
     }
 
     [Fact]
+    public async Task RecorderPage_LinkWhileRecording_AsksFirstAndStaysOrLeaves()
+    {
+        await SignInVerifiedOwnerAsync();
+        var navigation = Get<NavigationManager>();
+        var cut = Context.Render<RecorderPage>(p => p.Add(c => c.Id, ClinicalSessionId.New().ToString()));
+        cut.WaitForElement("#recorder-start");
+        var recorderUri = navigation.Uri;
+        await cut.InvokeAsync(() => cut.Instance.OnRecorderState(new RecorderPage.RecorderState("recording", 65, 12, 2, true)));
+        cut.WaitForElement("#recorder-pause");
+
+        // A link inside the app is held until the clinician answers; the microphone keeps running meanwhile.
+        await cut.InvokeAsync(() => navigation.NavigateTo("/clients"));
+        var question = cut.WaitForElement("#recorder-leave-confirm");
+        Assert.Equal(recorderUri, navigation.Uri);
+        Assert.Contains("You are recording. If you leave this page, the microphone stops.", question.TextContent, StringComparison.Ordinal);
+        Assert.Contains("2 chunks not sent yet wait on this computer", question.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Keep recording", cut.Find("#recorder-leave-stay").TextContent.Trim());
+
+        cut.Find("#recorder-leave-stay").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#recorder-leave-confirm")));
+        Assert.Equal(recorderUri, navigation.Uri);
+
+        // Asked again, the clinician leaves: the navigation goes where the link pointed.
+        await cut.InvokeAsync(() => navigation.NavigateTo("/clients"));
+        cut.WaitForElement("#recorder-leave-yes").Click();
+        cut.WaitForAssertion(() => Assert.EndsWith("/clients", navigation.Uri, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecorderPage_LinkWithAudioWaitingAfterStop_AsksFirst_AndNothingWaiting_LeavesAtOnce()
+    {
+        await SignInVerifiedOwnerAsync();
+        var navigation = Get<NavigationManager>();
+        var cut = Context.Render<RecorderPage>(p => p.Add(c => c.Id, ClinicalSessionId.New().ToString()));
+        cut.WaitForElement("#recorder-start");
+        var recorderUri = navigation.Uri;
+
+        await cut.InvokeAsync(() => cut.Instance.OnRecorderState(new RecorderPage.RecorderState("stopping", 65, 12, 1, false)));
+        await cut.InvokeAsync(() => navigation.NavigateTo("/"));
+        var question = cut.WaitForElement("#recorder-leave-confirm");
+        Assert.Equal(recorderUri, navigation.Uri);
+        Assert.StartsWith("1 chunk of audio not sent yet. If you leave, it waits on this computer", question.TextContent.Trim(), StringComparison.Ordinal);
+        cut.Find("#recorder-leave-stay").Click();
+
+        // Everything sent: no question.
+        await cut.InvokeAsync(() => cut.Instance.OnRecorderState(new RecorderPage.RecorderState("stopped", 65, 13, 0, true)));
+        await cut.InvokeAsync(() => navigation.NavigateTo("/clients"));
+        cut.WaitForAssertion(() => Assert.EndsWith("/clients", navigation.Uri, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("#recorder-leave-confirm"));
+    }
+
+    [Fact]
     public async Task RecorderPage_NotAnId_SaysNotFound()
     {
         await SignInVerifiedOwnerAsync();
