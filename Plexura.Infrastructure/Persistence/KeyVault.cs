@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Sqlite;
@@ -94,7 +93,6 @@ internal sealed class SqliteFreeSpaceScrubber(SqliteDatabase database) : IFreeSp
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA secure_delete = ON; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
         await command.ExecuteNonQueryAsync(ct);
-        SqliteConnection.ClearPool(connection);
     }
 }
 
