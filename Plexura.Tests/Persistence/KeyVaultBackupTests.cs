@@ -57,7 +57,8 @@ public sealed class KeyVaultBackupTests : IAsyncLifetime
 
         // The main backup holds the ciphertext and the practice key (wrapped by the master key), but no session key.
         var backupBytes = await File.ReadAllBytesAsync(Path.Combine(mainOnly, "plexura.db"));
-        Assert.False(backupBytes.AsSpan().IndexOf(wrappedKey) >= 0, "the main backup must not hold the wrapped session key");
+        Assert.False(Holds(backupBytes, wrappedKey), "the main backup must not hold the wrapped session key");
+        Assert.True(Holds(await File.ReadAllBytesAsync(Path.Combine(mainAndVault, "plexura-keys.db")), wrappedKey), "the vault backup does");
         var restored = await StartAsync("backup-main-only");
         Assert.NotNull(await restored.GetRequiredService<IDocumentStore>().Collection(Collections.SessionAudioChunks)
             .GetAsync(DocumentScope.Practice(practice), SessionAudioChunk.IdOf(session, 0), Ct));
@@ -77,13 +78,13 @@ public sealed class KeyVaultBackupTests : IAsyncLifetime
         var (practice, session, _) = await RecordAsync(live);
         var wrappedKey = (await VaultKeys(live).GetAsync(DocumentScope.Practice(practice), session.ToString(), Ct))!.WrappedKey;
         await CheckpointAsync(Path.Combine(_folder, "live", "plexura-keys.db"));
-        Assert.True((await File.ReadAllBytesAsync(Path.Combine(_folder, "live", "plexura-keys.db"))).AsSpan().IndexOf(wrappedKey) >= 0, "the key is in the vault file before");
+        Assert.True(Holds(await File.ReadAllBytesAsync(Path.Combine(_folder, "live", "plexura-keys.db")), wrappedKey), "the key is in the vault file before");
 
         await live.GetRequiredService<ISessionAudioStore>().DeleteAsync(practice, session, Ct);
         await CheckpointAsync(Path.Combine(_folder, "live", "plexura-keys.db"));
 
         // secure_delete: the freed cell is overwritten, not left in a free block of the page.
-        Assert.False((await File.ReadAllBytesAsync(Path.Combine(_folder, "live", "plexura-keys.db"))).AsSpan().IndexOf(wrappedKey) >= 0);
+        Assert.False(Holds(await File.ReadAllBytesAsync(Path.Combine(_folder, "live", "plexura-keys.db")), wrappedKey));
     }
 
     [Fact]
@@ -96,12 +97,19 @@ public sealed class KeyVaultBackupTests : IAsyncLifetime
         await VaultKeys(live).DeleteAsync(scope, key.Id, key.Version, Ct);
         await live.GetRequiredService<IDocumentStore>().Collection(Collections.SessionAudioKeys).InsertAsync(scope, key with { Version = 0 }, Ct);
 
+        await CheckpointAsync(Path.Combine(_folder, "live", "plexura.db"));
+        Assert.True(Holds(await File.ReadAllBytesAsync(Path.Combine(_folder, "live", "plexura.db")), key.WrappedKey), "the legacy key is in the main file before");
+
         Assert.Equal(1, await live.GetRequiredService<LegacyAudioKeyMove>().RunAsync(Ct));
 
         var mainBytes = await File.ReadAllBytesAsync(Path.Combine(_folder, "live", "plexura.db"));
-        Assert.False(mainBytes.AsSpan().IndexOf(key.WrappedKey) >= 0, "the moved key must not linger in the main file");
+        Assert.False(Holds(mainBytes, key.WrappedKey), "the moved key must not linger in the main file");
         Assert.Equal(samples, await live.GetRequiredService<ISessionAudioStore>().GetChunkAsync(practice, session, 0, Ct));
     }
+
+    /// <summary>Whether <paramref name="file"/> holds <paramref name="key"/>, raw or as the base64 a JSON document stores.</summary>
+    private static bool Holds(byte[] file, byte[] key) =>
+        file.AsSpan().IndexOf(key) >= 0 || file.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key))) >= 0;
 
     private static IDocumentCollection<SessionAudioKey> VaultKeys(IServiceProvider host) =>
         host.GetRequiredService<KeyVault>().Store.Collection(Collections.SessionAudioKeys);
