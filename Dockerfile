@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t plexura .
-# Run:   docker run -p 8080:8080 -v plexura-data:/app/data -e Plexura__Security__MasterKey=... plexura
+# Run:   docker run -p 8080:8080 -v plexura-data:/app/data -v plexura-keys:/app/keys -e Plexura__Security__MasterKey=... plexura
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -24,12 +24,14 @@ WORKDIR /app
 ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_HTTP_PORTS=8080 \
     Plexura__Storage__Provider=Sqlite \
-    Plexura__Storage__SqlitePath=/app/data/plexura.db
+    Plexura__Storage__SqlitePath=/app/data/plexura.db \
+    Plexura__Storage__KeyVaultPath=/app/keys/plexura-keys.db
 COPY --from=build /app ./
-# The data folder must exist and belong to the non-root user before the volume is mounted over it.
-RUN mkdir -p /app/data && chown $APP_UID /app/data && chmod 700 /app/data
+# The data folders must exist and belong to the non-root user before the volumes are mounted over them. The key vault
+# (session audio keys) has a volume of its own: it is backed up apart from the data, with short retention (README).
+RUN mkdir -p /app/data /app/keys && chown $APP_UID /app/data /app/keys && chmod 700 /app/data /app/keys
 USER $APP_UID
-VOLUME ["/app/data"]
+VOLUME ["/app/data", "/app/keys"]
 EXPOSE 8080
 # No curl in the image: the app itself probes /health/live and exits 0 or 1.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \

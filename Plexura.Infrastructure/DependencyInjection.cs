@@ -48,6 +48,9 @@ public static class DependencyInjection
     /// <summary>Health-check tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>The service key of the main database's own engine (the <see cref="IStorageEngine"/> also prepares the key vault).</summary>
+    internal const string MainEngineKey = "main";
+
     /// <summary>Adds options (validated at start), the storage engine, repositories, PHI and secret encryption, identity services, TOTP, email, the job queue and its runner, and the audit store.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The app configuration.</param>
@@ -117,12 +120,17 @@ public static class DependencyInjection
         services.AddSingleton<WakeSignal<JobQueue>>();
         services.AddSingleton<IJobQueue, JobQueue>();
 
+        services.AddSingleton<LegacyAudioKeyMove>();
+        services.AddSingleton<IStorageEngine>(sp => new StorageEngineWithKeyVault(
+            sp.GetRequiredKeyedService<IStorageEngine>(MainEngineKey), sp.GetRequiredService<KeyVault>(), sp.GetRequiredService<LegacyAudioKeyMove>()));
+
         services.AddHostedService<StorageStartup>();
         DataProtectionRegistration.Add(services);
         services.AddHostedService<EmailDeliveryWorker>();
         services.AddHostedService<JobRunner>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
+            .AddCheck<KeyVaultHealthCheck>("keyvault", tags: [ReadyTag])
             .AddCheck<JobQueueHealthCheck>("jobs", tags: [ReadyTag]);
         return services;
     }
@@ -135,7 +143,20 @@ public static class DependencyInjection
             return new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
         });
         services.AddSingleton<SqliteMigrator>();
-        services.AddSingleton<IStorageEngine, SqliteEngine>();
+        services.AddKeyedSingleton<IStorageEngine, SqliteEngine>(MainEngineKey);
+        services.AddSingleton<IFreeSpaceScrubber, SqliteFreeSpaceScrubber>();
+        services.AddSingleton(sp =>
+        {
+            // Its own file, next to the main one unless configured: main-database backups never hold it.
+            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedKeyVaultPath;
+            var database = new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path), secureDelete: true);
+            var migrator = new SqliteMigrator(
+                database, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteMigrator>>())
+            {
+                Migrations = KeyVaultMigrations.All,
+            };
+            return new KeyVault(new SqliteDocumentStore(database), new SqliteEngine(database, migrator, "sqlite key vault"));
+        });
         services.AddSingleton<IDocumentStore, SqliteDocumentStore>();
         services.AddSingleton<IAuditStore, SqliteAuditStore>();
         services.AddSingleton<SqliteAuditStatistics>();

@@ -11,7 +11,8 @@ namespace Plexura.Infrastructure.Audio;
 
 /// <summary>Session audio in the app's own database (either engine), AES-256-GCM under a per-session key wrapped by the practice key.</summary>
 /// <remarks>
-/// <para>Layout: one <see cref="SessionAudioKey"/> per session (collection <c>session_audio_keys</c>) and one
+/// <para>Layout: one <see cref="SessionAudioKey"/> per session (collection <c>session_audio_keys</c>, in the
+/// <see cref="KeyVault"/>) and one
 /// <see cref="SessionAudioChunk"/> per chunk (collection <c>session_audio_chunks</c>) with a deterministic id, so the
 /// same chunk can only be inserted once. A chunk is inserted first and then indexed on the key document with a
 /// versioned update (retried on conflict); a crash in between leaves a stored, unindexed chunk that the re-sent chunk
@@ -20,12 +21,13 @@ namespace Plexura.Infrastructure.Audio;
 /// sequence. Deleting the key document erases the audio: chunks remain only as ciphertexts under a key that no
 /// longer exists, and are then deleted too.</para>
 /// </remarks>
-internal sealed class EncryptedSessionAudioStore(IDocumentStore store, PracticeKeyService practiceKeys, TimeProvider time) : ISessionAudioStore
+internal sealed class EncryptedSessionAudioStore(IDocumentStore store, KeyVault vault, PracticeKeyService practiceKeys, TimeProvider time) : ISessionAudioStore
 {
     private const int KeySize = 32;
     private const int MaxAttempts = 20;
 
-    private readonly IDocumentCollection<SessionAudioKey> _keys = store.Collection(Collections.SessionAudioKeys);
+    // In the key vault, a database of its own: main-database backups hold only the chunks' ciphertext.
+    private readonly IDocumentCollection<SessionAudioKey> _keys = vault.Store.Collection(Collections.SessionAudioKeys);
     private readonly IDocumentCollection<SessionAudioChunk> _chunks = store.Collection(Collections.SessionAudioChunks);
 
     public async Task<ChunkPutOutcome> PutChunkAsync(

@@ -20,6 +20,21 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return ValidateOptionsResult.Fail($"{StorageOptions.Section}:SqlitePath is required when the provider is Sqlite.");
         }
 
+        if (provider == StorageProvider.Sqlite && options.KeyVaultPath is not null)
+        {
+            if (string.IsNullOrWhiteSpace(options.KeyVaultPath) || options.KeyVaultPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:KeyVaultPath must be a file path; leave it unset for the default next to SqlitePath.");
+            }
+
+            if (SameFile(options.KeyVaultPath, options.SqlitePath))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:KeyVaultPath must be another file than SqlitePath: main-database backups must not hold the key vault.");
+            }
+        }
+
         if (provider == StorageProvider.Mongo)
         {
             if (string.IsNullOrWhiteSpace(options.MongoConnectionString))
@@ -39,9 +54,37 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             {
                 return ValidateOptionsResult.Fail($"{StorageOptions.Section}:MongoDatabase is required when the provider is Mongo.");
             }
+
+            if (options.MongoKeyVaultDatabase is not null && string.IsNullOrWhiteSpace(options.MongoKeyVaultDatabase))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:MongoKeyVaultDatabase must be a database name; leave it unset for '{{MongoDatabase}}_keys'.");
+            }
+
+            if (options.MongoKeyVaultConnectionString is not null
+                && !options.MongoKeyVaultConnectionString.StartsWith("mongodb://", StringComparison.Ordinal)
+                && !options.MongoKeyVaultConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:MongoKeyVaultConnectionString must start with mongodb:// or mongodb+srv://; leave it unset to use MongoConnectionString.");
+            }
+
+            if (options.MongoKeyVaultConnectionString is null
+                && string.Equals(options.ResolvedMongoKeyVaultDatabase, options.MongoDatabase, StringComparison.OrdinalIgnoreCase))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.Section}:MongoKeyVaultDatabase must differ from MongoDatabase: main-database backups must not hold the key vault.");
+            }
         }
 
         return ValidateOptionsResult.Success;
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        // Both resolve against the same content root; any absolute folder stands in for it.
+        var root = Path.GetTempPath();
+        return string.Equals(Path.GetFullPath(a, root), Path.GetFullPath(b, root), StringComparison.Ordinal);
     }
 }
 

@@ -26,7 +26,34 @@ public sealed class StorageOptions
 
     public string MongoDatabase { get; set; } = "plexura";
 
+    /// <summary>
+    /// The key vault's SQLite file (session audio keys), kept apart from the main database so main backups never hold
+    /// them. Unset: next to <see cref="SqlitePath"/>, its name with <c>-keys</c> added (<c>data/plexura-keys.db</c>).
+    /// </summary>
+    public string? KeyVaultPath { get; set; }
+
+    /// <summary>The key vault's MongoDB database. Unset: <see cref="MongoDatabase"/> with <c>_keys</c> added.</summary>
+    public string? MongoKeyVaultDatabase { get; set; }
+
+    /// <summary>The key vault's MongoDB connection string (a cluster with its own backup policy). Unset: <see cref="MongoConnectionString"/>.</summary>
+    public string? MongoKeyVaultConnectionString { get; set; }
+
+    /// <summary>The key vault's SQLite file as configured, or the default next to <see cref="SqlitePath"/>.</summary>
+    public string ResolvedKeyVaultPath => KeyVaultPath ?? DefaultKeyVaultPath(SqlitePath);
+
+    /// <summary>The key vault's MongoDB database as configured, or the default beside <see cref="MongoDatabase"/>.</summary>
+    public string ResolvedMongoKeyVaultDatabase => MongoKeyVaultDatabase ?? MongoDatabase + "_keys";
+
     public StorageProvider ParsedProvider => Enum.Parse<StorageProvider>(Provider, ignoreCase: true);
+
+    /// <summary><c>data/plexura.db</c> → <c>data/plexura-keys.db</c>: the same folder, so each database gets its own vault.</summary>
+    public static string DefaultKeyVaultPath(string sqlitePath)
+    {
+        ArgumentNullException.ThrowIfNull(sqlitePath);
+        var name = Path.GetFileNameWithoutExtension(sqlitePath) + "-keys" + Path.GetExtension(sqlitePath);
+        var folder = Path.GetDirectoryName(sqlitePath);
+        return string.IsNullOrEmpty(folder) ? name : Path.Combine(folder, name);
+    }
 }
 
 /// <summary>Section <c>Plexura:Security</c>.</summary>

@@ -170,7 +170,11 @@ internal static class Collections
         (s, v) => s with { Version = v },
         [new IndexDefinition(DocumentFields.Of(nameof(ClinicalSession.ClientId)), Unique: false), ClinicalSessionClinicianIndex]);
 
-    /// <summary>Per-session audio keys (wrapped by the practice key) with the index of the stored chunks; id = session id.</summary>
+    /// <summary>
+    /// Per-session audio keys (wrapped by the practice key) with the index of the stored chunks; id = session id. Lives
+    /// in the key vault (<see cref="KeyVault"/>), a database of its own; the main database keeps the definition only
+    /// for moving keys stored there by earlier versions (<c>LegacyAudioKeyMove</c>).
+    /// </summary>
     public static readonly CollectionDefinition<SessionAudioKey> SessionAudioKeys = new(
         "session_audio_keys",
         SessionAudioKey.RecordType,
@@ -449,6 +453,15 @@ internal static class Collections
         CollectionShape.Of(PracticeBillings),
         CollectionShape.Of(StripeEvents),
         CollectionShape.Of(AuditDayStats),
+    ];
+
+    /// <summary>
+    /// The collections of the key vault, a separate database (SQLite file, MongoDB database) backed up apart from the
+    /// main one with short retention, so deleting a key there erases the audio from main-database backups too.
+    /// </summary>
+    public static readonly IReadOnlyList<CollectionShape> KeyVault =
+    [
+        CollectionShape.Of(SessionAudioKeys),
     ];
 }
 

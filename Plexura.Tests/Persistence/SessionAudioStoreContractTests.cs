@@ -152,6 +152,83 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
+    public async Task SessionKey_IsInTheKeyVaultAndNeverInTheMainDatabase_AndDeletedThereFirst()
+    {
+        var practice = await NewPracticeAsync();
+        var session = ClinicalSessionId.New();
+        await Audio.PutChunkAsync(practice, session, 0, Samples(1_000, seed: 14), Ct);
+        var scope = DocumentScope.Practice(practice);
+        var vaultKeys = fixture.Get<KeyVault>().Store.Collection(Collections.SessionAudioKeys);
+        var mainKeys = fixture.Get<IDocumentStore>().Collection(Collections.SessionAudioKeys);
+
+        Assert.NotNull(await vaultKeys.GetAsync(scope, session.ToString(), Ct));
+        Assert.Null(await mainKeys.GetAsync(scope, session.ToString(), Ct));
+        Assert.NotNull(await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct));
+
+        await Audio.DeleteAsync(practice, session, Ct);
+
+        Assert.Null(await vaultKeys.GetAsync(scope, session.ToString(), Ct));
+        Assert.Null(await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct));
+    }
+
+    [EngineFact]
+    public async Task LegacyKeyInTheMainDatabase_IsMovedToTheVaultAtStart_Idempotently()
+    {
+        var practice = await NewPracticeAsync();
+        var session = ClinicalSessionId.New();
+        var samples = Samples(2_000, seed: 15);
+        await Audio.PutChunkAsync(practice, session, 0, samples, Ct);
+        var scope = DocumentScope.Practice(practice);
+        var vaultKeys = fixture.Get<KeyVault>().Store.Collection(Collections.SessionAudioKeys);
+        var mainKeys = fixture.Get<IDocumentStore>().Collection(Collections.SessionAudioKeys);
+
+        // As an earlier version stored it: the key document in the main database only.
+        var key = (await vaultKeys.GetAsync(scope, session.ToString(), Ct))!;
+        await vaultKeys.DeleteAsync(scope, key.Id, key.Version, Ct);
+        await mainKeys.InsertAsync(scope, key with { Version = 0 }, Ct);
+        Assert.Null(await Audio.GetChunkAsync(practice, session, 0, Ct));
+
+        await fixture.Get<IStorageEngine>().InitializeAsync(Ct);
+        var moved = await vaultKeys.GetAsync(scope, session.ToString(), Ct);
+        var again = await fixture.Get<LegacyAudioKeyMove>().RunAsync(Ct);
+
+        Assert.Null(await mainKeys.GetAsync(scope, session.ToString(), Ct));
+        Assert.NotNull(moved);
+        Assert.Equal(key.WrappedKey, moved.WrappedKey);
+        Assert.Equal(key.ChunkSamples, moved.ChunkSamples);
+        Assert.Equal(0, again);
+        Assert.Equal(samples, await Audio.GetChunkAsync(practice, session, 0, Ct));
+    }
+
+    [EngineFact]
+    public async Task LegacyMove_TwoInstancesAtOnceOrAnInterruptedEarlierRun_LeaveOneKeyInTheVaultWithEveryChunkIndexed()
+    {
+        var practice = await NewPracticeAsync();
+        var session = ClinicalSessionId.New();
+        var first = Samples(1_000, seed: 16);
+        var second = Samples(1_000, seed: 17);
+        await Audio.PutChunkAsync(practice, session, 0, first, Ct);
+        await Audio.PutChunkAsync(practice, session, 1, second, Ct);
+        var scope = DocumentScope.Practice(practice);
+        var vaultKeys = fixture.Get<KeyVault>().Store.Collection(Collections.SessionAudioKeys);
+        var mainKeys = fixture.Get<IDocumentStore>().Collection(Collections.SessionAudioKeys);
+        var key = (await vaultKeys.GetAsync(scope, session.ToString(), Ct))!;
+
+        // An earlier run copied the key when one chunk was indexed and stopped before deleting the main copy, which then indexed another.
+        await vaultKeys.ReplaceAsync(scope, key with { ChunkSamples = [key.ChunkSamples[0]] }, Ct);
+        await mainKeys.InsertAsync(scope, key with { Version = 0 }, Ct);
+        var move = fixture.Get<LegacyAudioKeyMove>();
+
+        var runs = await Task.WhenAll(move.RunAsync(Ct), move.RunAsync(Ct));
+
+        Assert.True(runs.Sum() <= 1, "the main copy is deleted once");
+        await move.RunAsync(Ct);
+        Assert.Null(await mainKeys.GetAsync(scope, session.ToString(), Ct));
+        Assert.Equal(new AudioChunkStatus(2, 2, 1_000), await Audio.GetStatusAsync(practice, session, Ct));
+        Assert.Equal(second, await Audio.GetChunkAsync(practice, session, 1, Ct));
+    }
+
+    [EngineFact]
     public async Task PracticeKeyDestroyed_MakesTheAudioUnreadable()
     {
         var practice = await NewPracticeAsync();

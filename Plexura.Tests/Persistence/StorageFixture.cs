@@ -62,10 +62,14 @@ public sealed class SqliteStorageFixture : StorageFixture
 
     public string DatabasePath => Path.Combine(_folder, "plexura.db");
 
+    /// <summary>The key vault's file: a separate database, as in production.</summary>
+    public string KeyVaultPath => Path.Combine(_folder, "vault", "keys.db");
+
     protected override Dictionary<string, string?> EngineSettings() => new()
     {
         ["Plexura:Storage:Provider"] = "Sqlite",
         ["Plexura:Storage:SqlitePath"] = DatabasePath,
+        ["Plexura:Storage:KeyVaultPath"] = KeyVaultPath,
     };
 
     public override async Task TamperWithAuditEventAsync(Core.Common.PracticeId practiceId, long sequence)
@@ -104,7 +108,11 @@ public sealed class MongoStorageFixture : StorageFixture
         ["Plexura:Storage:Provider"] = "Mongo",
         ["Plexura:Storage:MongoConnectionString"] = Uri,
         ["Plexura:Storage:MongoDatabase"] = _database,
+        ["Plexura:Storage:MongoKeyVaultDatabase"] = KeyVaultDatabase,
     };
+
+    /// <summary>The key vault's database: a separate one, as in production; dropped with the main one.</summary>
+    public string KeyVaultDatabase => _database + "_vault";
 
     public override Task InitializeAsync() => string.IsNullOrWhiteSpace(Uri) ? Task.CompletedTask : base.InitializeAsync();
 
@@ -122,6 +130,7 @@ public sealed class MongoStorageFixture : StorageFixture
         if (!string.IsNullOrWhiteSpace(Uri))
         {
             await Get<IMongoClient>().DropDatabaseAsync(_database);
+            await Get<IMongoClient>().DropDatabaseAsync(KeyVaultDatabase);
         }
 
         await base.DisposeAsync();

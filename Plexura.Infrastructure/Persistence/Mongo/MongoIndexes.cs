@@ -53,6 +53,9 @@ internal static class MongoIndexes
     /// <summary>Every index of every collection in <see cref="Collections.All"/>, then the audit log's.</summary>
     public static IReadOnlyList<MongoIndexSpec> All() => [.. Collections.All.SelectMany(For), .. Audit, Auditing.MongoAuditStatistics.StatisticsIndex, Auditing.MongoAuditStatistics.ActionStatisticsIndex];
 
+    /// <summary>Every index of the key vault's database: those of <see cref="Collections.KeyVault"/>.</summary>
+    public static IReadOnlyList<MongoIndexSpec> KeyVault() => [.. Collections.KeyVault.SelectMany(For)];
+
     /// <summary>
     /// A collection's indexes. Practice-owned: (practiceId, _id) for listing a practice in id order, and each index
     /// led by practiceId so lookups and uniqueness stay inside one practice; a cross-practice lookup adds the field
@@ -98,7 +101,10 @@ internal static class MongoIndexes
 /// against a database that lacks them, even in a host that never ran <see cref="StorageStartup"/>. Creating an index
 /// that already exists with the same options is a no-op on the server.
 /// </remarks>
-internal sealed class MongoSchema(IMongoDatabase database, ILogger<MongoSchema> logger) : IDisposable
+/// <param name="database">The database the indexes belong in.</param>
+/// <param name="logger">Logs the count once ensured.</param>
+/// <param name="specs">The indexes; null: the main database's, <see cref="MongoIndexes.All"/>.</param>
+internal sealed class MongoSchema(IMongoDatabase database, ILogger<MongoSchema> logger, IReadOnlyList<MongoIndexSpec>? specs = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _ready;
@@ -118,15 +124,15 @@ internal sealed class MongoSchema(IMongoDatabase database, ILogger<MongoSchema> 
                 return;
             }
 
-            var specs = MongoIndexes.All();
-            foreach (var collection in specs.GroupBy(s => s.Collection, StringComparer.Ordinal))
+            var all = specs ?? MongoIndexes.All();
+            foreach (var collection in all.GroupBy(s => s.Collection, StringComparer.Ordinal))
             {
                 await database.GetCollection<BsonDocument>(collection.Key).Indexes
                     .CreateManyAsync(collection.Select(s => s.ToModel()), ct);
             }
 
             _ready = true;
-            logger.LogInformation("MongoDB indexes ensured ({Count} indexes)", specs.Count);
+            logger.LogInformation("MongoDB indexes ensured in {Database} ({Count} indexes)", database.DatabaseNamespace.DatabaseName, all.Count);
         }
         finally
         {

@@ -12,9 +12,17 @@ namespace Plexura.Infrastructure.Persistence.Sqlite;
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
-    public SqliteDatabase(string path)
+    /// <summary>A database at <paramref name="path"/>.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="secureDelete">
+    /// Overwrite deleted content with zeros (<c>PRAGMA secure_delete</c>), so a deleted row's bytes do not linger in
+    /// free pages of the file: on for the key vault, where a deleted key must be gone from later copies of the file.
+    /// </param>
+    public SqliteDatabase(string path, bool secureDelete = false)
     {
+        _pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;" + (secureDelete ? " PRAGMA secure_delete = ON;" : string.Empty);
         var full = Path.GetFullPath(path);
         OwnerOnlyFiles.EnsureFolder(Path.GetDirectoryName(full)!);
         OwnerOnlyFiles.EnsureFile(full);
@@ -48,7 +56,7 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+        pragma.CommandText = _pragmas;
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

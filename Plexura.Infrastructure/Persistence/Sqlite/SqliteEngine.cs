@@ -1,9 +1,9 @@
 namespace Plexura.Infrastructure.Persistence.Sqlite;
 
 /// <summary>The embedded engine: migrations at start, a trivial query as the liveness probe.</summary>
-internal sealed class SqliteEngine(SqliteDatabase database, SqliteMigrator migrator) : IStorageEngine
+internal sealed class SqliteEngine(SqliteDatabase database, SqliteMigrator migrator, string name = "sqlite") : IStorageEngine
 {
-    public string Name => "sqlite";
+    public string Name => name;
 
     public Task InitializeAsync(CancellationToken ct) => migrator.MigrateAsync(ct);
 

@@ -139,12 +139,16 @@ internal static class SqliteMigrations
     /// Practice-owned tables reference the practice row, so no practice-owned document can outlive or precede its
     /// practice; their indexes lead with the practice, so lookups and uniqueness stay inside one practice.
     /// </remarks>
-    public static async Task CreateCollectionAsync<T>(SqliteConnection c, SqliteTransaction t, CollectionDefinition<T> def)
+    /// <param name="c">The open connection.</param>
+    /// <param name="t">The migration's transaction.</param>
+    /// <param name="def">The collection.</param>
+    /// <param name="referencesPractices">False in a database without the practices table (the key vault).</param>
+    public static async Task CreateCollectionAsync<T>(SqliteConnection c, SqliteTransaction t, CollectionDefinition<T> def, bool referencesPractices = true)
         where T : class
     {
         var table = SqliteNames.Table(def);
         var practiceColumn = def.IsPracticeOwned
-            ? ReferenceEquals(def, Collections.Practices)
+            ? ReferenceEquals(def, Collections.Practices) || !referencesPractices
                 ? "practice_id TEXT NOT NULL"
                 : $"practice_id TEXT NOT NULL REFERENCES {SqliteNames.Table(Collections.Practices)}(id)"
             : "practice_id TEXT NULL CHECK (practice_id IS NULL)";

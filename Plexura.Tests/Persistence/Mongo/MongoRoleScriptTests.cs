@@ -37,12 +37,27 @@ public sealed class MongoRoleScriptTests
     }
 
     [Fact]
+    public void Generate_KeyVault_GetsARoleInItsOwnDatabaseGrantedToTheSameUser()
+    {
+        var script = MongoRoleScript.Generate();
+
+        Assert.Equal(Collections.KeyVault.Select(c => c.Name), MongoRoleScript.KeyVaultCollections);
+        Assert.Contains(
+            "db.getSiblingDB(\"plexura_keys\").createRole({\n  role: \"plexuraAppKeys\",\n  privileges: [\"session_audio_keys\"].map(c => ({ resource: { db: \"plexura_keys\", collection: c },\n",
+            script,
+            StringComparison.Ordinal);
+        Assert.Contains("{ role: \"plexuraAppKeys\", db: \"plexura_keys\" }", script, StringComparison.Ordinal);
+        Assert.Contains("plexura_vault", MongoRoleScript.Generate("plexura", "plexura_vault"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generate_OtherDatabase_NamesItEverywhere()
     {
         var script = MongoRoleScript.Generate("plexura_eu");
 
         Assert.StartsWith("use plexura_eu\n", script, StringComparison.Ordinal);
         Assert.DoesNotContain("db: \"plexura\"", script, StringComparison.Ordinal);
+        Assert.Contains("db: \"plexura_eu_keys\"", script, StringComparison.Ordinal);
     }
 
     private static string RepositoryRoot()

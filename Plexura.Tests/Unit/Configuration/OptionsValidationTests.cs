@@ -16,6 +16,9 @@ public sealed class OptionsValidationTests
         { "Plexura:Storage:Provider", "Postgres", "Plexura:Storage:Provider" },
         { "Plexura:Storage:Provider", "7", "Plexura:Storage:Provider" },
         { "Plexura:Storage:SqlitePath", " ", "Plexura:Storage:SqlitePath" },
+        { "Plexura:Storage:KeyVaultPath", " ", "Plexura:Storage:KeyVaultPath" },
+        { "Plexura:Storage:KeyVaultPath", "data/plexura.db", "Plexura:Storage:KeyVaultPath" },
+        { "Plexura:Storage:KeyVaultPath", "data/../data/plexura.db", "Plexura:Storage:KeyVaultPath" },
         { "Plexura:Security:MasterKey", null, "Plexura:Security:MasterKey" },
         { "Plexura:Security:MasterKey", "not base64!", "Plexura:Security:MasterKey" },
         { "Plexura:Security:MasterKey", Convert.ToBase64String(new byte[16]), "Plexura:Security:MasterKey" },
@@ -45,6 +48,47 @@ public sealed class OptionsValidationTests
         var ex = Assert.Throws<OptionsValidationException>(() => ValidateAll(settings));
 
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Plexura:Storage:MongoKeyVaultDatabase", " ", "Plexura:Storage:MongoKeyVaultDatabase")]
+    [InlineData("Plexura:Storage:MongoKeyVaultDatabase", "plexura", "Plexura:Storage:MongoKeyVaultDatabase")]
+    [InlineData("Plexura:Storage:MongoKeyVaultConnectionString", "keys.example.com", "Plexura:Storage:MongoKeyVaultConnectionString")]
+    [InlineData("Plexura:Storage:MongoKeyVaultConnectionString", "", "Plexura:Storage:MongoKeyVaultConnectionString")]
+    public void Validate_MongoBadKeyVaultSetting_FailsNamingIt(string key, string value, string named)
+    {
+        var settings = ValidSettings();
+        settings["Plexura:Storage:Provider"] = "Mongo";
+        settings["Plexura:Storage:MongoConnectionString"] = "mongodb://127.0.0.1:1";
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => ValidateAll(settings));
+
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MongoKeyVaultOnItsOwnCluster_MayKeepTheMainDatabaseName()
+    {
+        var settings = ValidSettings();
+        settings["Plexura:Storage:Provider"] = "Mongo";
+        settings["Plexura:Storage:MongoConnectionString"] = "mongodb://127.0.0.1:1";
+        settings["Plexura:Storage:MongoKeyVaultConnectionString"] = "mongodb+srv://keys.example.com";
+        settings["Plexura:Storage:MongoKeyVaultDatabase"] = "plexura";
+
+        ValidateAll(settings);
+    }
+
+    [Theory]
+    [InlineData("data/plexura.db", "data/plexura-keys.db")]
+    [InlineData("/var/lib/plexura/main.sqlite", "/var/lib/plexura/main-keys.sqlite")]
+    [InlineData("plexura.db", "plexura-keys.db")]
+    public void KeyVaultPath_Unset_IsNextToTheMainFile(string sqlitePath, string expected)
+    {
+        var options = new StorageOptions { SqlitePath = sqlitePath };
+
+        Assert.Equal(expected.Replace('/', Path.DirectorySeparatorChar), options.ResolvedKeyVaultPath.Replace('/', Path.DirectorySeparatorChar));
+        Assert.Equal("plexura_keys", options.ResolvedMongoKeyVaultDatabase);
     }
 
     [Fact]
