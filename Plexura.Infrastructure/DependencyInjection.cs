@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plexura.Core.Access;
@@ -130,7 +131,7 @@ public static class DependencyInjection
         services.AddHostedService<JobRunner>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
-            .AddCheck<KeyVaultHealthCheck>("keyvault", tags: [ReadyTag])
+            .Add(new HealthCheckRegistration("keyvault", sp => new StorageHealthCheck(sp.GetRequiredService<KeyVault>().Engine), failureStatus: null, tags: [ReadyTag]))
             .AddCheck<JobQueueHealthCheck>("jobs", tags: [ReadyTag]);
         return services;
     }

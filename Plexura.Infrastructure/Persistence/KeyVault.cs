@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Plexura.Infrastructure.Persistence.Documents;
 using Plexura.Infrastructure.Persistence.Sqlite;
 
@@ -47,7 +46,7 @@ internal static class KeyVaultMigrations
 /// The main engine followed by the key vault: initializing the storage migrates (or indexes) both and then moves keys
 /// left in the main database by earlier versions into the vault, so every host that prepares its storage gets all three.
 /// </summary>
-/// <remarks>The probe is the main database's; the vault has its own readiness check (<see cref="KeyVaultHealthCheck"/>).</remarks>
+/// <remarks>The probe is the main database's; the vault has its own readiness check (a <see cref="StorageHealthCheck"/> of its engine, "keyvault").</remarks>
 internal sealed class StorageEngineWithKeyVault(IStorageEngine main, KeyVault vault, LegacyAudioKeyMove move) : IStorageEngine
 {
     public string Name => main.Name;
@@ -60,24 +59,6 @@ internal sealed class StorageEngineWithKeyVault(IStorageEngine main, KeyVault va
     }
 
     public Task PingAsync(CancellationToken ct) => main.PingAsync(ct);
-}
-
-/// <summary>Readiness: the key vault answers (without it no audio can be stored or read).</summary>
-internal sealed class KeyVaultHealthCheck(KeyVault vault) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await vault.Engine.PingAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"{vault.Engine.Name} reachable");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The exception type only: connection errors can carry connection strings.
-            return HealthCheckResult.Unhealthy($"{vault.Engine.Name} unreachable ({ex.GetType().Name})");
-        }
-    }
 }
 
 /// <summary>Rewrites the main SQLite file so that deleted rows leave no bytes in its free pages or its WAL.</summary>

@@ -16,7 +16,7 @@ internal sealed class StorageStartup(IStorageEngine engine, ILogger<StorageStart
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Readiness: the database answers.</summary>
+/// <summary>Readiness: the database answers (the main one as "storage", the key vault's as "keyvault").</summary>
 internal sealed class StorageHealthCheck(IStorageEngine engine) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
