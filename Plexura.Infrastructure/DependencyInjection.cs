@@ -160,6 +160,7 @@ public static class DependencyInjection
         });
         services.AddSingleton<IDocumentStore, SqliteDocumentStore>();
         services.AddSingleton<IAuditStore, SqliteAuditStore>();
+        services.AddSingleton<ISealedChunkStore, SqliteSealedChunkStore>();
         services.AddSingleton<SqliteAuditStatistics>();
         services.AddSingleton<Core.Compliance.IAuditStatistics>(sp => new CachedAuditStatistics(
             sp.GetRequiredService<SqliteAuditStatistics>(), sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
@@ -168,6 +169,7 @@ public static class DependencyInjection
     private static void AddMongo(IServiceCollection services)
     {
         Persistence.Mongo.MongoRegistration.Add(services);
+        services.AddSingleton<ISealedChunkStore, DocumentSealedChunkStore>();
     }
 
     private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)

@@ -12,23 +12,22 @@ namespace Plexura.Infrastructure.Audio;
 /// <summary>Session audio in the app's own database (either engine), AES-256-GCM under a per-session key wrapped by the practice key.</summary>
 /// <remarks>
 /// <para>Layout: one <see cref="SessionAudioKey"/> per session (collection <c>session_audio_keys</c>, in the
-/// <see cref="KeyVault"/>) and one
-/// <see cref="SessionAudioChunk"/> per chunk (collection <c>session_audio_chunks</c>) with a deterministic id, so the
-/// same chunk can only be inserted once. A chunk is inserted first and then indexed on the key document with a
+/// <see cref="KeyVault"/>) and one sealed chunk per practice, session and sequence (<see cref="ISealedChunkStore"/>, in
+/// the main database), so the same chunk can only be inserted once. A chunk is inserted first and then indexed on the key document with a
 /// versioned update (retried on conflict); a crash in between leaves a stored, unindexed chunk that the re-sent chunk
 /// indexes (its insert finds the same bytes). Identical bytes are recognised by decrypting the stored chunk.</para>
 /// <para>Associated data: the session key is bound to practice and session, each chunk to practice, session and
 /// sequence. Deleting the key document erases the audio: chunks remain only as ciphertexts under a key that no
 /// longer exists, and are then deleted too.</para>
 /// </remarks>
-internal sealed class EncryptedSessionAudioStore(IDocumentStore store, KeyVault vault, PracticeKeyService practiceKeys, TimeProvider time) : ISessionAudioStore
+internal sealed class EncryptedSessionAudioStore(KeyVault vault, PracticeKeyService practiceKeys, TimeProvider time, ISealedChunkStore chunks)
+    : ISessionAudioStore
 {
     private const int KeySize = 32;
     private const int MaxAttempts = 20;
 
     // In the key vault, a database of its own: main-database backups hold only the chunks' ciphertext.
     private readonly IDocumentCollection<SessionAudioKey> _keys = vault.Store.Collection(Collections.SessionAudioKeys);
-    private readonly IDocumentCollection<SessionAudioChunk> _chunks = store.Collection(Collections.SessionAudioChunks);
 
     public async Task<ChunkPutOutcome> PutChunkAsync(
         PracticeId practiceId, ClinicalSessionId sessionId, int sequence, ReadOnlyMemory<byte> samples, CancellationToken ct)
@@ -51,11 +50,9 @@ internal sealed class EncryptedSessionAudioStore(IDocumentStore store, KeyVault 
             }
 
             var result = ChunkPutResult.Stored;
-            var chunk = new SessionAudioChunk(
-                SessionAudioChunk.IdOf(sessionId, sequence), practiceId, sessionId, sequence, AesGcmBox.Seal(sessionKey, samples.Span, ChunkAad(practiceId, sessionId, sequence)));
             try
             {
-                await _chunks.InsertAsync(scope, chunk, ct);
+                await chunks.InsertAsync(practiceId, sessionId, sequence, AesGcmBox.Seal(sessionKey, samples.Span, ChunkAad(practiceId, sessionId, sequence)), ct);
             }
             catch (DuplicateRecordException)
             {
@@ -206,14 +203,7 @@ internal sealed class EncryptedSessionAudioStore(IDocumentStore store, KeyVault 
         // The audio is unreadable from here on; the ciphertexts go too.
         foreach (var sequence in sequences)
         {
-            try
-            {
-                await _chunks.DeleteAsync(scope, SessionAudioChunk.IdOf(sessionId, sequence), 0, ct);
-            }
-            catch (RecordNotFoundException)
-            {
-                // Already gone.
-            }
+            await chunks.DeleteAsync(practiceId, sessionId, sequence, ct);
         }
     }
 
@@ -268,15 +258,15 @@ internal sealed class EncryptedSessionAudioStore(IDocumentStore store, KeyVault 
     /// <summary>The chunk's samples, or null when it is not stored.</summary>
     private async Task<byte[]?> OpenChunkAsync(PracticeId practiceId, ClinicalSessionId sessionId, int sequence, byte[] sessionKey, CancellationToken ct)
     {
-        var chunk = await _chunks.GetAsync(DocumentScope.Practice(practiceId), SessionAudioChunk.IdOf(sessionId, sequence), ct);
-        if (chunk is null)
+        var sealedChunk = await chunks.GetAsync(practiceId, sessionId, sequence, ct);
+        if (sealedChunk is null)
         {
             return null;
         }
 
         try
         {
-            return AesGcmBox.Open(sessionKey, chunk.Sealed, ChunkAad(practiceId, sessionId, sequence));
+            return AesGcmBox.Open(sessionKey, sealedChunk, ChunkAad(practiceId, sessionId, sequence));
         }
         catch (CryptographicException)
         {

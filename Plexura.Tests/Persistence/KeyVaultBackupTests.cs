@@ -60,8 +60,7 @@ public sealed class KeyVaultBackupTests : IAsyncLifetime
         Assert.False(Holds(backupBytes, wrappedKey), "the main backup must not hold the wrapped session key");
         Assert.True(Holds(await File.ReadAllBytesAsync(Path.Combine(mainAndVault, "plexura-keys.db")), wrappedKey), "the vault backup does");
         var restored = await StartAsync("backup-main-only");
-        Assert.NotNull(await restored.GetRequiredService<IDocumentStore>().Collection(Collections.SessionAudioChunks)
-            .GetAsync(DocumentScope.Practice(practice), SessionAudioChunk.IdOf(session, 0), Ct));
+        Assert.NotNull(await restored.GetRequiredService<ISealedChunkStore>().GetAsync(practice, session, 0, Ct));
         var audio = restored.GetRequiredService<ISessionAudioStore>();
         Assert.Null(await audio.GetChunkAsync(practice, session, 0, Ct));
         await Assert.ThrowsAsync<AudioUnavailableException>(() => audio.ReadSamplesAsync(practice, session, 0, 1, Ct));

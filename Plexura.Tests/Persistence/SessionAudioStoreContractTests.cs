@@ -5,6 +5,7 @@ using Plexura.Core.Sessions.Audio;
 using Plexura.Infrastructure.Audio;
 using Plexura.Infrastructure.Persistence;
 using Plexura.Infrastructure.Persistence.Documents;
+using Plexura.Infrastructure.Persistence.Sqlite;
 using Plexura.Tests.Support;
 
 namespace Plexura.Tests.Persistence;
@@ -17,7 +18,10 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
 
     private ISessionAudioStore Audio => fixture.Get<ISessionAudioStore>();
 
-    private IDocumentCollection<SessionAudioChunk> Chunks => fixture.Get<IDocumentStore>().Collection(Collections.SessionAudioChunks);
+    /// <summary>The storage the tests run on.</summary>
+    protected TFixture Fixture => fixture;
+
+    private ISealedChunkStore Chunks => fixture.Get<ISealedChunkStore>();
 
     [EngineFact]
     public async Task PutChunk_ThenGet_RoundTripsAndIsStoredOnlyAsCiphertext()
@@ -32,10 +36,10 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
         Assert.Equal(ChunkPutResult.Stored, put.Result);
         Assert.Equal(new AudioChunkStatus(1, 1, 8_000), put.Status);
         Assert.Equal(samples, read);
-        var stored = await Chunks.GetAsync(DocumentScope.Practice(practice), SessionAudioChunk.IdOf(session, 0), Ct);
+        var stored = await Chunks.GetAsync(practice, session, 0, Ct);
         Assert.NotNull(stored);
-        Assert.Equal(samples.Length + 28, stored.Sealed.Length);
-        Assert.False(stored.Sealed.AsSpan().IndexOf(samples.AsSpan(100, 64)) >= 0, "the samples must not be stored in the clear");
+        Assert.Equal(samples.Length + 28, stored.Length);
+        Assert.False(stored.AsSpan().IndexOf(samples.AsSpan(100, 64)) >= 0, "the samples must not be stored in the clear");
     }
 
     [EngineFact]
@@ -110,13 +114,12 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
         var otherSession = ClinicalSessionId.New();
         await Audio.PutChunkAsync(practice, session, 0, Samples(1_000, seed: 6), Ct);
         await Audio.PutChunkAsync(practice, otherSession, 0, Samples(1_000, seed: 7), Ct);
-        var scope = DocumentScope.Practice(practice);
-        var original = (await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct))!;
+        var original = (await Chunks.GetAsync(practice, session, 0, Ct))!;
 
         // Behind the app's back, as someone with database access would: chunk 0 planted as chunk 5, and over the other session's chunk 0.
-        await Chunks.InsertAsync(scope, original with { Id = SessionAudioChunk.IdOf(session, 5), Sequence = 5 }, Ct);
-        var victim = (await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(otherSession, 0), Ct))!;
-        await Chunks.ReplaceAsync(scope, victim with { Sealed = original.Sealed }, Ct);
+        await Chunks.InsertAsync(practice, session, 5, original, Ct);
+        await Chunks.DeleteAsync(practice, otherSession, 0, Ct);
+        await Chunks.InsertAsync(practice, otherSession, 0, original, Ct);
 
         await Assert.ThrowsAsync<AudioUnavailableException>(() => Audio.GetChunkAsync(practice, session, 5, Ct));
         await Assert.ThrowsAsync<AudioUnavailableException>(() => Audio.GetChunkAsync(practice, otherSession, 0, Ct));
@@ -131,8 +134,7 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
         await Audio.PutChunkAsync(practice, session, 0, Samples(1_000, seed: 8), Ct);
         await Audio.PutChunkAsync(practice, session, 2, Samples(1_000, seed: 9), Ct);
         await Audio.PutChunkAsync(practice, kept, 0, Samples(1_000, seed: 10), Ct);
-        var scope = DocumentScope.Practice(practice);
-        var sealedCopy = (await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct))!;
+        var sealedCopy = (await Chunks.GetAsync(practice, session, 0, Ct))!;
 
         await Audio.DeleteAsync(practice, session, Ct);
         await Audio.DeleteAsync(practice, session, Ct);
@@ -140,12 +142,12 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
         Assert.Equal(AudioChunkStatus.Empty, await Audio.GetStatusAsync(practice, session, Ct));
         Assert.Null(await Audio.GetChunkAsync(practice, session, 0, Ct));
         await Assert.ThrowsAsync<AudioUnavailableException>(() => Audio.ReadSamplesAsync(practice, session, 0, 1, Ct));
-        Assert.Null(await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct));
-        Assert.Null(await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 2), Ct));
+        Assert.Null(await Chunks.GetAsync(practice, session, 0, Ct));
+        Assert.Null(await Chunks.GetAsync(practice, session, 2, Ct));
 
         // A ciphertext restored from a backup is useless: a new key for the session cannot open it.
         await Audio.PutChunkAsync(practice, session, 1, Samples(1_000, seed: 11), Ct);
-        await Chunks.InsertAsync(scope, sealedCopy, Ct);
+        await Chunks.InsertAsync(practice, session, 0, sealedCopy, Ct);
         await Assert.ThrowsAsync<AudioUnavailableException>(() => Audio.GetChunkAsync(practice, session, 0, Ct));
 
         Assert.NotNull(await Audio.GetChunkAsync(practice, kept, 0, Ct));
@@ -163,12 +165,12 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
 
         Assert.NotNull(await vaultKeys.GetAsync(scope, session.ToString(), Ct));
         Assert.Null(await mainKeys.GetAsync(scope, session.ToString(), Ct));
-        Assert.NotNull(await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct));
+        Assert.NotNull(await Chunks.GetAsync(practice, session, 0, Ct));
 
         await Audio.DeleteAsync(practice, session, Ct);
 
         Assert.Null(await vaultKeys.GetAsync(scope, session.ToString(), Ct));
-        Assert.Null(await Chunks.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct));
+        Assert.Null(await Chunks.GetAsync(practice, session, 0, Ct));
     }
 
     [EngineFact]
@@ -264,7 +266,8 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
         return data;
     }
 
-    private async Task<PracticeId> NewPracticeAsync()
+    /// <summary>A new practice with its data key.</summary>
+    protected async Task<PracticeId> NewPracticeAsync()
     {
         var practice = new Practice(PracticeId.New(), "Practice", fixture.Time.GetUtcNow());
         await fixture.Get<IPracticeRepository>().AddAsync(practice.Id, practice, Ct);
@@ -274,7 +277,73 @@ public abstract class SessionAudioStoreContractTests<TFixture>(TFixture fixture)
 }
 
 public sealed class SqliteSessionAudioStoreContractTests(SqliteStorageFixture fixture)
-    : SessionAudioStoreContractTests<SqliteStorageFixture>(fixture), IClassFixture<SqliteStorageFixture>;
+    : SessionAudioStoreContractTests<SqliteStorageFixture>(fixture), IClassFixture<SqliteStorageFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task Sqlite_KeepsChunksAsBlobsNotAsDocuments()
+    {
+        var practice = await NewPracticeAsync();
+        var session = ClinicalSessionId.New();
+
+        await Fixture.Get<ISessionAudioStore>().PutChunkAsync(practice, session, 0, new byte[3_200], Ct);
+
+        Assert.Null(await Fixture.Get<IDocumentStore>().Collection(Collections.SessionAudioChunks)
+            .GetAsync(DocumentScope.Practice(practice), SessionAudioChunk.IdOf(session, 0), Ct));
+        await using var connection = await Fixture.Get<SqliteDatabase>().OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT typeof(sealed), length(sealed) FROM {SqliteSealedChunkStore.Table} WHERE session_id = $s AND sequence = 0";
+        command.Parameters.AddWithValue("$s", session.ToString());
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal("blob", reader.GetString(0));
+        Assert.Equal(3_200 + 28, reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task Sqlite_ChunksStoredAsDocumentsBeforeMigration41_AreStillRead_CountAsStored_AndAreDeleted()
+    {
+        var practice = await NewPracticeAsync();
+        var session = ClinicalSessionId.New();
+        var audio = Fixture.Get<ISessionAudioStore>();
+        var samples = new byte[3_200];
+        new Random(41).NextBytes(samples);
+        await audio.PutChunkAsync(practice, session, 0, samples, Ct);
+
+        // Move chunk 0 to where an older version kept it: a document of session_audio_chunks.
+        var blobs = Fixture.Get<ISealedChunkStore>();
+        var sealedChunk = (await blobs.GetAsync(practice, session, 0, Ct))!;
+        await using (var connection = await Fixture.Get<SqliteDatabase>().OpenAsync(Ct))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"DELETE FROM {SqliteSealedChunkStore.Table} WHERE session_id = $s";
+            command.Parameters.AddWithValue("$s", session.ToString());
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var documents = Fixture.Get<IDocumentStore>().Collection(Collections.SessionAudioChunks);
+        var scope = DocumentScope.Practice(practice);
+        await documents.InsertAsync(scope, new SessionAudioChunk(SessionAudioChunk.IdOf(session, 0), practice, session, 0, sealedChunk), Ct);
+
+        Assert.Equal(samples, await audio.GetChunkAsync(practice, session, 0, Ct));
+        await Assert.ThrowsAsync<DuplicateRecordException>(() => blobs.InsertAsync(practice, session, 0, sealedChunk, Ct));
+        Assert.Equal(ChunkPutResult.Duplicate, (await audio.PutChunkAsync(practice, session, 0, samples, Ct)).Result);
+        Assert.Equal(ChunkPutResult.Mismatch, (await audio.PutChunkAsync(practice, session, 0, new byte[3_200], Ct)).Result);
+
+        await audio.DeleteAsync(practice, session, Ct);
+
+        Assert.Null(await documents.GetAsync(scope, SessionAudioChunk.IdOf(session, 0), Ct));
+        Assert.Null(await blobs.GetAsync(practice, session, 0, Ct));
+    }
+
+    [Fact]
+    public async Task Sqlite_AChunkOfAPracticeThatDoesNotExist_IsNotFound()
+    {
+        await Assert.ThrowsAsync<RecordNotFoundException>(() =>
+            Fixture.Get<ISealedChunkStore>().InsertAsync(PracticeId.New(), ClinicalSessionId.New(), 0, new byte[64], Ct));
+    }
+}
 
 [RequiresEnvironment(MongoStorageFixture.UriVariable)]
 public sealed class MongoSessionAudioStoreContractTests(MongoStorageFixture fixture)

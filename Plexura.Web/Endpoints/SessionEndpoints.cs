@@ -206,14 +206,15 @@ public static class SessionEndpoints
                 title: "Unsupported media type", detail: "Send the chunk as audio/wav.", statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var body = await EndpointHelpers.ReadBoundedAsync(request.Body, MaxChunkBytes, ct);
+        // A pooled buffer sized from Content-Length: the chunk is copied once from the connection, then sealed from it.
+        using var body = await EndpointHelpers.ReadBoundedPooledAsync(request.Body, request.ContentLength, MaxChunkBytes, ct);
         if (body is null)
         {
             return TypedResults.Problem(
                 title: "Request too large", detail: $"Send at most {MaxChunkBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        if (PcmWav.TryReadSamples(body, out var problem) is not { } samples)
+        if (PcmWav.TryReadSamples(body.Memory, out var problem) is not { } samples)
         {
             return TypedResults.Problem(title: "Unsupported audio", detail: problem, statusCode: StatusCodes.Status415UnsupportedMediaType);
         }

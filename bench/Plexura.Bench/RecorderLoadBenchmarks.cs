@@ -67,7 +67,7 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
             }
 
             var row = $"| {n} | {step.Sent} | {latency.P50Ms:F0} | {latency.P99Ms:F0} | {latency.MaxMs:F0} | {late.P99Ms:F0} | {step.Failed} | {step.Lost} | " +
-                      $"{step.Duplicated} | {(heap - heapBase) / 1024.0 / n:N0} | {(rss - rssBase) / 1024.0 / n:N0} | {step.CpuPercent:F0}% | {(ok ? "yes" : "no")} |";
+                      $"{step.Duplicated} | {(heap - heapBase) / 1024.0 / n:N0} | {(rss - rssBase) / 1024.0 / n:N0} | {step.CpuPercent:F0}% | {step.CpuMsPerChunk:F2} | {(ok ? "yes" : "no")} |";
             rows.Add(row);
             Console.WriteLine(row);
             if (latency.P99Ms > 20 * TargetP99Ms || step.Lost > 0)
@@ -82,8 +82,8 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
         Console.WriteLine();
         Console.WriteLine($"Summary: recorders ({Environment.ProcessorCount} cores, {options.StepSeconds} s per step, one 5 s chunk per " +
                           $"{options.IntervalMs} ms per recorder)");
-        Console.WriteLine("| recorders | chunks | p50 ms | p99 ms | max ms | send lag p99 ms | failed tries | lost | duplicated | heap KB/rec | RSS KB/rec | CPU | ok |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| recorders | chunks | p50 ms | p99 ms | max ms | send lag p99 ms | failed tries | lost | duplicated | heap KB/rec | RSS KB/rec | CPU | CPU ms/chunk | ok |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in rows)
         {
             Console.WriteLine(row);
@@ -264,7 +264,7 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         return new StepResult(sent, failed, lost, duplicated, [.. latencies], [.. lateness],
-            100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds / Environment.ProcessorCount);
+            100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds / Environment.ProcessorCount, sent == 0 ? 0 : cpu.TotalMilliseconds / sent);
     }
 
     private static async Task<(HttpStatusCode Status, bool Duplicate)> PutAsync(HttpClient http, string sessionId, int sequence, byte[] wav)
@@ -387,7 +387,7 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
         public int NextSequence { get; set; }
     }
 
-    private sealed record StepResult(int Sent, int Failed, int Lost, int Duplicated, long[] Latencies, long[] Lateness, double CpuPercent);
+    private sealed record StepResult(int Sent, int Failed, int Lost, int Duplicated, long[] Latencies, long[] Lateness, double CpuPercent, double CpuMsPerChunk);
 
     /// <summary>OpenAI's <c>POST /v1/audio/transcriptions</c> on loopback, answering every request at once with one line of text.</summary>
     /// <remarks>The request is read completely (the multipart upload is part of the measured path); the model's time is zero.</remarks>

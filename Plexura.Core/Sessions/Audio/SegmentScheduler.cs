@@ -41,12 +41,19 @@ public sealed class SegmentScheduler(
     }
 
     /// <summary>Advances <paramref name="session"/> as far as the stored audio allows; returns the session as stored.</summary>
-    public async Task<ClinicalSession> AdvanceAsync(ClinicalSession session, CancellationToken ct)
+    public Task<ClinicalSession> AdvanceAsync(ClinicalSession session, CancellationToken ct) => AdvanceAsync(session, null, ct);
+
+    /// <summary>
+    /// Advances <paramref name="session"/> as far as the stored audio allows, starting from <paramref name="known"/> (the
+    /// status the store answered when it stored a chunk, which saves reading it again); returns the session as stored.
+    /// </summary>
+    /// <remarks>A status older than the session's cuts plans nothing; after a concurrent change the status is read again.</remarks>
+    public async Task<ClinicalSession> AdvanceAsync(ClinicalSession session, AudioChunkStatus? known, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         for (var attempt = 1; ; attempt++)
         {
-            var status = await audio.GetStatusAsync(session.PracticeId, session.Id, ct);
+            var status = attempt == 1 && known is not null ? known : await audio.GetStatusAsync(session.PracticeId, session.Id, ct);
             var next = await PlanAsync(session, status, ct);
             if (next == session)
             {

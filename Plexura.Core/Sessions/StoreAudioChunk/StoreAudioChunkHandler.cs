@@ -112,7 +112,7 @@ public sealed class StoreAudioChunkHandler(
             throw new AudioChunkRefusedException(ChunkRefusal.Mismatch, $"A different chunk {command.Sequence} is already stored for this session.");
         }
 
-        var advanced = await scheduler.AdvanceAsync(session, ct);
+        var advanced = await scheduler.AdvanceAsync(session, outcome.Status, ct);
         return new StoreAudioChunkResult(command.Sequence, outcome.Result == ChunkPutResult.Duplicate, advanced);
     }
 }

@@ -132,6 +132,10 @@ internal static class SqliteMigrations
             CREATE INDEX ix_{SqliteNames.Table(Collections.AuditDayStats)}_practice ON {SqliteNames.Table(Collections.AuditDayStats)} (practice_id, id);
             {Auditing.SqliteAuditStatistics.CreateActionIndexSql};
             """)),
+
+        // Session audio chunks as BLOBs instead of Base64 inside JSON documents (issue 11, 1,000 recorders): chunks
+        // already stored as documents stay there and are still read (Audio.SqliteSealedChunkStore).
+        new(41, "session audio chunk data", (c, t) => ExecuteAsync(c, t, Audio.SqliteSealedChunkStore.CreateTableSql)),
     ];
 
     /// <summary>Creates a collection's table and indexes from its definition (the same one MongoDB indexes from).</summary>
