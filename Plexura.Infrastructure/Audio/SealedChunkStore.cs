@@ -83,7 +83,8 @@ internal sealed class SqliteSealedChunkStore(SqliteDatabase database) : ISealedC
 
     public async Task InsertAsync(PracticeId practiceId, ClinicalSessionId sessionId, int sequence, byte[] sealedChunk, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var write = await database.OpenForWriteAsync(ct);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO {Table} (practice_id, session_id, sequence, sealed)
@@ -136,7 +137,8 @@ internal sealed class SqliteSealedChunkStore(SqliteDatabase database) : ISealedC
 
     public async Task DeleteAsync(PracticeId practiceId, ClinicalSessionId sessionId, int sequence, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var write = await database.OpenForWriteAsync(ct);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             DELETE FROM {Table} WHERE practice_id = $p AND session_id = $s AND sequence = $q;

@@ -68,6 +68,48 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenForWrite_WhileAnotherWriteHoldsTheTurn_WaitsWithoutAThreadAndGetsItOnRelease()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        try
+        {
+            var database = new SqliteDatabase(Path.Combine(folder, "plexura.db"));
+            var first = await database.OpenForWriteAsync(CancellationToken.None);
+            await ExecuteAsync(first.Connection, "CREATE TABLE scratch (x INTEGER);");
+
+            // A second writer waits for the turn: its task is not complete while the first holds it.
+            var second = database.OpenForWriteAsync(CancellationToken.None);
+            Assert.False(second.IsCompleted);
+
+            // A waiter that gives up leaves the queue; the turn is still the first writer's.
+            using (var giveUp = new CancellationTokenSource())
+            {
+                var cancelled = database.OpenForWriteAsync(giveUp.Token);
+                await giveUp.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+            }
+
+            Assert.False(second.IsCompleted);
+            await first.DisposeAsync();
+            await first.DisposeAsync(); // Twice releases once.
+            await using (var turn = await second)
+            {
+                await ExecuteAsync(turn.Connection, "INSERT INTO scratch VALUES (1);");
+            }
+
+            // Released again: the next writer gets the turn at once.
+            var third = database.OpenForWriteAsync(CancellationToken.None);
+            await using var thirdTurn = await third.WaitAsync(TimeSpan.FromSeconds(30));
+            await ExecuteAsync(thirdTurn.Connection, "INSERT INTO scratch VALUES (2);");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Database_Created_IsReadableByItsOwnerOnlyWithWalAndShmInAnOwnerOnlyFolder()
     {
         if (OperatingSystem.IsWindows())

@@ -9,10 +9,12 @@ namespace Plexura.Infrastructure.Persistence.Sqlite;
 /// 0644 under the usual umask); SQLite gives its -wal and -shm files the database file's mode, and
 /// <see cref="RestrictFiles"/> makes sure of it. See <see cref="OwnerOnlyFiles"/>.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The write gate's SemaphoreSlim holds no wait handle unless AvailableWaitHandle is read, which it never is; disposing it could fail a write still releasing its turn at shutdown.")]
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
 
     /// <summary>A database at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
@@ -50,6 +52,27 @@ public sealed class SqliteDatabase
         OwnerOnlyFiles.Restrict(FilePath + "-shm");
     }
 
+    /// <summary>
+    /// An open connection for a write, after this process's other gated writers to the same file are done: the turn
+    /// is awaited without holding a thread, where SQLite's own busy handler would sleep on one (up to 100 ms a try, so
+    /// under many concurrent writers threads block, the pool starves and the tail grows to seconds). Dispose the
+    /// returned write to release the turn. Other processes (another app instance) are still waited for by
+    /// <c>busy_timeout</c>. Never open a second write on the same database while holding one: the turn is not re-entrant.
+    /// </summary>
+    public async Task<SqliteWrite> OpenForWriteAsync(CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            return new SqliteWrite(await OpenAsync(ct), _writeGate);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
     /// <summary>An open connection: foreign keys on, WAL journal, NORMAL sync (durable at checkpoints, safe with WAL).</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
@@ -59,5 +82,32 @@ public sealed class SqliteDatabase
         pragma.CommandText = _pragmas;
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
+    }
+}
+
+/// <summary>A connection opened for a write, holding this process's turn to write the database until disposed.</summary>
+/// <param name="connection">The open connection.</param>
+/// <param name="gate">The turn, released once the connection is closed.</param>
+public sealed class SqliteWrite(SqliteConnection connection, SemaphoreSlim gate) : IAsyncDisposable
+{
+    private int _disposed;
+
+    /// <summary>The open connection.</summary>
+    public SqliteConnection Connection { get; } = connection;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                await Connection.DisposeAsync();
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
     }
 }

@@ -24,7 +24,8 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDatabase database, Colle
     public async Task InsertAsync(DocumentScope scope, T document, CancellationToken ct)
     {
         DocumentGuard.EnsureInScope(def, scope, document);
-        await using var connection = await database.OpenAsync(ct);
+        await using var write = await database.OpenForWriteAsync(ct);
+        var connection = write.Connection;
         await using var transaction = _arrayIndexes.Count > 0 ? connection.BeginTransaction() : null;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -115,7 +116,8 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDatabase database, Colle
         var updated = def.WithVersion(document, expected + 1);
         var id = def.GetId(document);
         var json = DocumentJson.Serialize(updated);
-        await using var connection = await database.OpenAsync(ct);
+        await using var write = await database.OpenForWriteAsync(ct);
+        var connection = write.Connection;
         await using (var transaction = _arrayIndexes.Count > 0 ? connection.BeginTransaction() : null)
         {
             if (await TryReplaceAsync(connection, transaction, scope, id, expected, json, ct))
@@ -246,7 +248,8 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDatabase database, Colle
 
     public async Task DeleteAsync(DocumentScope scope, string id, long expectedVersion, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
+        await using var write = await database.OpenForWriteAsync(ct);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM {_table} WHERE id = $id AND version = $expected AND {ScopeFilter(scope)}";
         command.Parameters.AddWithValue("$id", id);
