@@ -68,6 +68,42 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_PooledConnection_KeepsTheSettingsSetOnItsFirstOpen()
+    {
+        var folder = TestConfiguration.NewTempFolder();
+        try
+        {
+            var database = new SqliteDatabase(Path.Combine(folder, "plexura.db"), secureDelete: true);
+            for (var open = 0; open < 3; open++)
+            {
+                await using var connection = await database.OpenAsync(CancellationToken.None);
+                Assert.Equal(30000L, await ScalarAsync(connection, "PRAGMA busy_timeout"));
+                Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA synchronous"));
+                Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA secure_delete"));
+                Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys"));
+            }
+
+            // A connection opened after the pool was cleared is a new handle, configured again.
+            SqliteConnection.ClearAllPools();
+            await using var fresh = await database.OpenAsync(CancellationToken.None);
+            Assert.Equal(30000L, await ScalarAsync(fresh, "PRAGMA busy_timeout"));
+            Assert.Equal(1L, await ScalarAsync(fresh, "PRAGMA synchronous"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync();
+        }
+    }
+
+    [Fact]
     public async Task OpenForWrite_WhileAnotherWriteHoldsTheTurn_WaitsWithoutAThreadAndGetsItOnRelease()
     {
         var folder = TestConfiguration.NewTempFolder();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Plexura.Infrastructure.Security;
 
@@ -14,7 +15,9 @@ public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private static readonly object Configured = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 
     /// <summary>A database at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
@@ -78,9 +81,15 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = _pragmas;
-        await pragma.ExecuteNonQueryAsync(ct);
+        // A pooled connection keeps its native handle, and the handle keeps these settings: set them once per handle.
+        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = _pragmas;
+            await pragma.ExecuteNonQueryAsync(ct);
+            _configured.AddOrUpdate(handle, Configured);
+        }
+
         return connection;
     }
 }
