@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Plexura.Tests.Web;
 
 namespace Plexura.Tests.Browser;
 
@@ -63,6 +64,19 @@ public sealed class AccountPages(IPage page, Uri baseAddress)
         var codes = await page.Locator("#recovery-codes li").AllInnerTextsAsync();
         await PageGate.CheckAsync(page);
         return (secret, codes);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="member"/> in with the arranged password and one of their unused recovery codes, then waits
+    /// for the signed-in shell and runs the page gate on it.
+    /// </summary>
+    public async Task SignInWithRecoveryCodeAsync(ArrangedMember member)
+    {
+        Assert.True(member.RecoveryCodes.TryDequeue(out var recoveryCode), "the member has an unused recovery code");
+        await SignInAsync(member.Email, IdentityArrange.Password);
+        await EnterSecondFactorAsync(recoveryCode);
+        await Assertions.Expect(AccountLink).ToBeVisibleAsync();
+        await PageGate.CheckAsync(page);
     }
 
     /// <summary>Enters the second factor on the sign-in page after a right password.</summary>

@@ -28,11 +28,7 @@ public sealed class BillingBrowserTests(BillingBrowserTests.Fixture fixture) : I
         await using var ownerContext = await fixture.Browser.NewContextAsync();
         var page = await BrowserFixture.NewPageAsync(ownerContext);
         var owner = new AccountPages(page, fixture.BaseAddress);
-        Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
-        await owner.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
-        await owner.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(owner.AccountLink).ToBeVisibleAsync();
-        await PageGate.CheckAsync(page);
+        await owner.SignInWithRecoveryCodeAsync(practice.Owner);
 
         // No subscription yet: owner, admin and clinician take a seat (compliance is free), none is billed.
         await owner.GotoAsync("/practice/billing");

@@ -17,6 +17,21 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
         await PageGate.CheckAsync(page);
     }
 
+    /// <summary>
+    /// Presses Start session on the client's page; waits for the recorder, ready to start, runs the page gate on it and
+    /// returns the new session's id from its address.
+    /// </summary>
+    public async Task<Plexura.Core.Common.ClinicalSessionId> StartSessionAsync(string clientId)
+    {
+        await OpenAsync(clientId);
+        await page.ClickAsync("#client-start-session");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/sessions/[^/]+/record$"));
+        var sessionId = Plexura.Core.Common.ClinicalSessionId.Parse(new Uri(page.Url).AbsolutePath.Split('/')[2], null);
+        await Assertions.Expect(page.Locator("#recorder-start")).ToBeEnabledAsync();
+        await PageGate.CheckAsync(page);
+        return sessionId;
+    }
+
     /// <summary>Adds a client from the list page; returns its id from the client page the app lands on.</summary>
     public async Task<string> AddClientAsync(string name, DateOnly dateOfBirth)
     {

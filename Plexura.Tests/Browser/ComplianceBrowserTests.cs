@@ -168,11 +168,7 @@ public sealed class ComplianceBrowserTests(ComplianceBrowserTests.Fixture fixtur
         await using var ownerContext = await fixture.Browser.NewContextAsync();
         var ownerPage = await BrowserFixture.NewPageAsync(ownerContext);
         var owner = new AccountPages(ownerPage, fixture.BaseAddress);
-        Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
-        await owner.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
-        await owner.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(owner.AccountLink).ToBeVisibleAsync();
-        await PageGate.CheckAsync(ownerPage);
+        await owner.SignInWithRecoveryCodeAsync(practice.Owner);
         await owner.FollowEmailLinkAsync(practice.Owner.Email, "emergency-access");
         Assert.EndsWith(DeclareEmergencyAccessHandler.ReviewPath, new Uri(ownerPage.Url).AbsolutePath, StringComparison.Ordinal);
         await Assertions.Expect(ownerPage.Locator($"#emergency-reason-{access.Id}")).ToHaveTextAsync(Reason);

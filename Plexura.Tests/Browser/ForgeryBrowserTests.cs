@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using Plexura.Core.Consent;
 using Plexura.Core.Memberships;
 using Plexura.Tests.Web;
@@ -28,10 +27,7 @@ public sealed class ForgeryBrowserTests(ForgeryBrowserTests.Fixture fixture) : I
         await using var context = await fixture.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         var account = new AccountPages(page, fixture.BaseAddress);
-        Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
-        await account.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
-        await account.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(account.AccountLink).ToBeVisibleAsync();
+        await account.SignInWithRecoveryCodeAsync(practice.Owner);
 
         using var attacker = AttackerSite.Start();
         await page.GotoAsync(attacker.Address.ToString());

@@ -100,19 +100,10 @@ public sealed class NoteFlowBrowserTests(NoteFlowBrowserTests.Fixture fixture, I
         var page = await BrowserFixture.NewPageAsync(context);
         var account = new AccountPages(page, fixture.BaseAddress);
         var clients = new ClientPages(page, fixture.BaseAddress);
-        Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
-        await account.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
-        await account.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(account.AccountLink).ToBeVisibleAsync();
-        await PageGate.CheckAsync(page);
+        await account.SignInWithRecoveryCodeAsync(practice.Owner);
 
         // Record until the app has stored a few seconds of the spoken session, then stop.
-        await clients.OpenAsync(clientId.ToString());
-        await page.ClickAsync("#client-start-session");
-        await page.WaitForURLAsync(new Regex(@"/sessions/[^/]+/record$"));
-        var sessionId = ClinicalSessionId.Parse(new Uri(page.Url).AbsolutePath.Split('/')[2], null);
-        await Assertions.Expect(page.Locator("#recorder-start")).ToBeEnabledAsync();
-        await PageGate.CheckAsync(page);
+        var sessionId = await clients.StartSessionAsync(clientId.ToString());
         await page.ClickAsync("#recorder-start");
         await Assertions.Expect(page.Locator("#recorder-phase")).ToHaveTextAsync("Recording");
         var audio = fixture.Factory.Services.GetRequiredService<ISessionAudioStore>();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Plexura.Core.Common;
@@ -94,19 +93,10 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         var account = new AccountPages(page, fixture.BaseAddress);
         var clients = new ClientPages(page, fixture.BaseAddress);
-        Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
-        await account.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
-        await account.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(account.AccountLink).ToBeVisibleAsync();
-        await PageGate.CheckAsync(page);
+        await account.SignInWithRecoveryCodeAsync(practice.Owner);
 
         // Start session on the client's page opens the recorder.
-        await clients.OpenAsync(clientId.ToString());
-        await page.ClickAsync("#client-start-session");
-        await page.WaitForURLAsync(new Regex(@"/sessions/[^/]+/record$"));
-        var sessionId = ClinicalSessionId.Parse(new Uri(page.Url).AbsolutePath.Split('/')[2], null);
-        await Assertions.Expect(page.Locator("#recorder-start")).ToBeEnabledAsync();
-        await PageGate.CheckAsync(page);
+        var sessionId = await clients.StartSessionAsync(clientId.ToString());
 
         // First stretch, then a reload: what was cut at the reload waits in IndexedDB and is sent afterwards.
         var recorded = new RecordedTime();

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Plexura.Core.Common;
 using Plexura.Core.Sessions.Audio;
 using Plexura.Tests.Support;
 using Plexura.Tests.Web;
@@ -36,19 +35,10 @@ public sealed class SessionPagesPhoneBrowserTests(RecordingToTranscriptBrowserTe
         var page = await BrowserFixture.NewPageAsync(context);
         var account = new AccountPages(page, fixture.BaseAddress);
         var clients = new ClientPages(page, fixture.BaseAddress);
-        Assert.True(practice.Owner.RecoveryCodes.TryDequeue(out var recoveryCode));
-        await account.SignInAsync(practice.Owner.Email, IdentityArrange.Password);
-        await account.EnterSecondFactorAsync(recoveryCode);
-        await Assertions.Expect(account.AccountLink).ToBeVisibleAsync();
-        await PageGate.CheckAsync(page);
+        await account.SignInWithRecoveryCodeAsync(practice.Owner);
 
         // The recorder before recording, while recording, and with the stop question open.
-        await clients.OpenAsync(clientId.ToString());
-        await page.ClickAsync("#client-start-session");
-        await page.WaitForURLAsync(new Regex(@"/sessions/[^/]+/record$"));
-        var sessionId = ClinicalSessionId.Parse(new Uri(page.Url).AbsolutePath.Split('/')[2], null);
-        await Assertions.Expect(page.Locator("#recorder-start")).ToBeEnabledAsync();
-        await PageGate.CheckAsync(page);
+        var sessionId = await clients.StartSessionAsync(clientId.ToString());
         await page.ClickAsync("#recorder-start");
         await Assertions.Expect(page.Locator("#recorder-phase")).ToHaveTextAsync("Recording");
         await PageGate.CheckAsync(page);
