@@ -16,9 +16,14 @@ namespace Plexura.Core.Billing;
 /// subscription replaces the stored one only when the stored one is not live, so a late event about an old,
 /// canceled subscription cannot displace the current one.
 /// </remarks>
-public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLog audit)
+public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLog audit, TimeProvider time)
 {
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 8;
+
+    /// <summary>The wait after the first lost race (before jitter); it doubles per attempt up to <see cref="MaxConflictDelay"/>.</summary>
+    private static readonly TimeSpan ConflictDelay = TimeSpan.FromMilliseconds(5);
+
+    private static readonly TimeSpan MaxConflictDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>An internal outcome: stored without an audit event (nothing but a clock moved), reported as <c>unchanged</c>.</summary>
     private const string Refreshed = "refreshed";
@@ -133,6 +138,9 @@ public sealed class BillingApplier(IPracticeBillingRepository billings, IAuditLo
             }
             catch (Exception ex) when (attempt < MaxAttempts && ex is ConcurrencyConflictException or DuplicateRecordException)
             {
+                // Another delivery (maybe on another instance) changed the record first. Many deliveries for one practice
+                // at once would otherwise retry in lockstep and lose again: wait a jittered, growing moment.
+                await Task.Delay(RetryBackoff.Compute(attempt, null, ConflictDelay, MaxConflictDelay), time, ct);
                 continue;
             }
 
