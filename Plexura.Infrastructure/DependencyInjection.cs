@@ -141,8 +141,9 @@ public static class DependencyInjection
         services.AddSingleton(sp =>
         {
             var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value.SqlitePath;
-            return new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
+            return new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path), backgroundCheckpoints: true);
         });
+        services.AddHostedService<SqliteCheckpointer>();
         services.AddSingleton<SqliteMigrator>();
         services.AddKeyedSingleton<IStorageEngine, SqliteEngine>(MainEngineKey);
         services.AddSingleton<IFreeSpaceScrubber, SqliteFreeSpaceScrubber>();

@@ -48,11 +48,31 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
         await page.Locator("#client-name").FillAsync(name);
         await page.Locator("#client-dob").FillAsync(dateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("#client-save");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/clients/[^/?]+\?at=consent$"));
+        await WaitForSavedAsync();
         await Assertions.Expect(page.Locator("#client-detail-name")).ToContainTextAsync(name);
         await PageGate.CheckAsync(page);
         var path = new Uri(page.Url).AbsolutePath;
         return path[(path.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>
+    /// Waits for the new client's page after Save. A form that refused the values fails at once with its message; a slow
+    /// save (two cores shared with another browser flow) gets a minute, not the default 30 s.
+    /// </summary>
+    private async Task WaitForSavedAsync()
+    {
+        var patience = new LocatorWaitForOptions { Timeout = 60_000 };
+        var landed = page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/clients/[^/?]+\?at=consent$"), new() { Timeout = patience.Timeout });
+        var refused = page.Locator("#client-form-error").WaitForAsync(patience);
+        if (await Task.WhenAny(landed, refused) == refused && refused.IsCompletedSuccessfully && !landed.IsCompleted)
+        {
+            var message = await page.Locator("#client-form-error").TextContentAsync(new() { Timeout = 5_000 });
+            throw new Xunit.Sdk.XunitException($"The new-client form refused the values: {message}");
+        }
+
+        // The error never shows on success: its wait ends in a timeout nobody needs to see.
+        _ = refused.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        await landed;
     }
 
     /// <summary>On an open client page, records a verbal consent of the chosen kind.</summary>
