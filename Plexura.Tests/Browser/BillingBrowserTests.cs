@@ -25,7 +25,7 @@ public sealed class BillingBrowserTests(BillingBrowserTests.Fixture fixture) : I
         var practice = await PracticeArrange.CreateAsync(factory);
         var practiceId = practice.PracticeId.ToString();
 
-        await using var ownerContext = await fixture.Browser.NewContextAsync();
+        await using var ownerContext = await fixture.NewContextAsync();
         var page = await BrowserFixture.NewPageAsync(ownerContext);
         var owner = new AccountPages(page, fixture.BaseAddress);
         await owner.SignInWithRecoveryCodeAsync(practice.Owner);
@@ -68,7 +68,7 @@ public sealed class BillingBrowserTests(BillingBrowserTests.Fixture fixture) : I
         // The owner invites a clinician, who accepts in their own browser: one more billable seat.
         var clinicianEmail = IdentityArrange.NewEmail("clinician");
         await owner.InviteClinicianAsync(clinicianEmail);
-        await using var clinicianContext = await fixture.Browser.NewContextAsync();
+        await using var clinicianContext = await fixture.NewContextAsync();
         var clinician = new AccountPages(await BrowserFixture.NewPageAsync(clinicianContext), fixture.BaseAddress);
         await clinician.FollowEmailLinkAsync(clinicianEmail, "invitation");
         await clinician.Page.FillAsync("#display-name", "Sam Ortiz");

@@ -44,6 +44,21 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// A new browser context whose actions and navigations wait up to a minute, not Playwright's 30 s: a flow shares two
+    /// cores with another, and a stalled moment must not fail it. Expectations keep their own 15 s.
+    /// </summary>
+    public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null) => NewContextAsync(Browser, options);
+
+    /// <inheritdoc cref="NewContextAsync(BrowserNewContextOptions?)"/>
+    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, BrowserNewContextOptions? options = null)
+    {
+        var context = await browser.NewContextAsync(options);
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        return context;
+    }
+
     /// <summary>A new page of <paramref name="context"/> whose visits <see cref="PageGate"/> tracks.</summary>
     public static async Task<IPage> NewPageAsync(IBrowserContext context) => PageGate.Track(await context.NewPageAsync());
 

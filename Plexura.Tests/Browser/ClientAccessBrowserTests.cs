@@ -11,7 +11,7 @@ public sealed class ClientAccessBrowserTests(ClientAccessBrowserTests.Fixture fi
     [Fact]
     public async Task Owner_InvitesAClinicianAndGrantsViewOnOneClient_ClinicianSeesExactlyThatClientAndCannotOpenAnotherByUrl()
     {
-        await using var ownerContext = await fixture.Browser.NewContextAsync();
+        await using var ownerContext = await fixture.NewContextAsync();
         var owner = new AccountPages(await BrowserFixture.NewPageAsync(ownerContext), fixture.BaseAddress);
         var ownerClients = new ClientPages(owner.Page, fixture.BaseAddress);
         var email = $"owner-{Guid.NewGuid():N}@example.com";
@@ -29,7 +29,7 @@ public sealed class ClientAccessBrowserTests(ClientAccessBrowserTests.Fixture fi
         // The owner invites a clinician, who accepts in their own browser.
         var clinicianEmail = $"clinician-{Guid.NewGuid():N}@example.com";
         await owner.InviteClinicianAsync(clinicianEmail);
-        await using var clinicianContext = await fixture.Browser.NewContextAsync();
+        await using var clinicianContext = await fixture.NewContextAsync();
         var clinician = new AccountPages(await BrowserFixture.NewPageAsync(clinicianContext), fixture.BaseAddress);
         var clinicianClients = new ClientPages(clinician.Page, fixture.BaseAddress);
         await clinician.FollowEmailLinkAsync(clinicianEmail, "invitation");

@@ -55,15 +55,11 @@ public sealed class ClientPages(IPage page, Uri baseAddress)
         return path[(path.LastIndexOf('/') + 1)..];
     }
 
-    /// <summary>
-    /// Waits for the new client's page after Save. A form that refused the values fails at once with its message; a slow
-    /// save (two cores shared with another browser flow) gets a minute, not the default 30 s.
-    /// </summary>
+    /// <summary>Waits for the new client's page after Save; a form that refused the values fails at once with its message.</summary>
     private async Task WaitForSavedAsync()
     {
-        var patience = new LocatorWaitForOptions { Timeout = 60_000 };
-        var landed = page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/clients/[^/?]+\?at=consent$"), new() { Timeout = patience.Timeout });
-        var refused = page.Locator("#client-form-error").WaitForAsync(patience);
+        var landed = page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/clients/[^/?]+\?at=consent$"));
+        var refused = page.Locator("#client-form-error").WaitForAsync();
         if (await Task.WhenAny(landed, refused) == refused && refused.IsCompletedSuccessfully && !landed.IsCompleted)
         {
             var message = await page.Locator("#client-form-error").TextContentAsync(new() { Timeout = 5_000 });

@@ -41,7 +41,7 @@ public sealed class ComplianceBrowserTests(ComplianceBrowserTests.Fixture fixtur
         var ownerViews = await EventsAsync(practice.PracticeId, new AuditQuery(Action: AuditAction.PhiViewed, ActorUserId: practice.Owner.UserId, Limit: 100));
         Assert.True(ownerViews.Count >= 3);
 
-        await using var context = await fixture.Browser.NewContextAsync(new() { AcceptDownloads = true });
+        await using var context = await fixture.NewContextAsync(new() { AcceptDownloads = true });
         var page = await BrowserFixture.NewPageAsync(context);
         var account = new AccountPages(page, fixture.BaseAddress);
         await account.SignInAsync(practice.Compliance.Email, IdentityArrange.Password);
@@ -127,7 +127,7 @@ public sealed class ComplianceBrowserTests(ComplianceBrowserTests.Fixture fixtur
         const string Reason = "Crisis call from the client while their clinician is on leave.";
 
         // The clinician reaches the client by its id and is refused, with the emergency form on offer.
-        await using var clinicianContext = await fixture.Browser.NewContextAsync();
+        await using var clinicianContext = await fixture.NewContextAsync();
         var clinicianPage = await BrowserFixture.NewPageAsync(clinicianContext);
         var clinician = new AccountPages(clinicianPage, fixture.BaseAddress);
         await clinician.SignInAsync(practice.Clinician.Email, IdentityArrange.Password);
@@ -165,7 +165,7 @@ public sealed class ComplianceBrowserTests(ComplianceBrowserTests.Fixture fixtur
         }
 
         // The owner follows the link, reviews the use and acknowledges it.
-        await using var ownerContext = await fixture.Browser.NewContextAsync();
+        await using var ownerContext = await fixture.NewContextAsync();
         var ownerPage = await BrowserFixture.NewPageAsync(ownerContext);
         var owner = new AccountPages(ownerPage, fixture.BaseAddress);
         await owner.SignInWithRecoveryCodeAsync(practice.Owner);

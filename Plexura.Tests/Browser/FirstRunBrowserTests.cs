@@ -11,7 +11,7 @@ public sealed class FirstRunBrowserTests(FirstRunBrowserTests.Fixture fixture) :
     [Fact]
     public async Task NewOwner_FollowsTheChecklistToTheEnd_ChecklistIsGone()
     {
-        await using var context = await fixture.Browser.NewContextAsync();
+        await using var context = await fixture.NewContextAsync();
         var pages = new AccountPages(await context.NewPageAsync(), fixture.BaseAddress);
         var clients = new ClientPages(pages.Page, fixture.BaseAddress);
         var page = pages.Page;

@@ -24,7 +24,7 @@ public sealed class ForgeryBrowserTests(ForgeryBrowserTests.Fixture fixture) : I
         var practice = await PracticeArrange.CreateAsync(factory);
         var clientId = practice.ClientId.ToString();
         var consentId = await RecordConsentAsync(factory, practice, clientId);
-        await using var context = await fixture.Browser.NewContextAsync();
+        await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         var account = new AccountPages(page, fixture.BaseAddress);
         await account.SignInWithRecoveryCodeAsync(practice.Owner);

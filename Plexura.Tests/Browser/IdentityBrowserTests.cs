@@ -12,7 +12,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
     [Fact]
     public async Task Owner_SignsUpVerifiesEnrollsMfaSignsInWithTotpInvitesAClinicianWhoJoins()
     {
-        await using var context = await fixture.Browser.NewContextAsync();
+        await using var context = await fixture.NewContextAsync();
         var pages = new AccountPages(await BrowserFixture.NewPageAsync(context), fixture.BaseAddress);
         var email = $"owner-{Guid.NewGuid():N}@example.com";
 
@@ -54,7 +54,7 @@ public sealed class IdentityBrowserTests(IdentityBrowserTests.Fixture fixture) :
         // Invite a clinician, who accepts in their own browser and lands signed in.
         var clinicianEmail = $"clinician-{Guid.NewGuid():N}@example.com";
         await pages.InviteClinicianAsync(clinicianEmail);
-        await using var clinicianContext = await fixture.Browser.NewContextAsync();
+        await using var clinicianContext = await fixture.NewContextAsync();
         var clinician = new AccountPages(await BrowserFixture.NewPageAsync(clinicianContext), fixture.BaseAddress);
         await clinician.FollowEmailLinkAsync(clinicianEmail, "invitation");
         await Assertions.Expect(clinician.Page.Locator("#invitation-summary")).ToContainTextAsync("Clinician");

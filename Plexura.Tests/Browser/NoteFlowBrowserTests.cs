@@ -93,7 +93,7 @@ public sealed class NoteFlowBrowserTests(NoteFlowBrowserTests.Fixture fixture, I
         };
         fixture.OpenAi.ReplyNext(new FakeChatReply(Draft, ChunkSize));
 
-        await using var context = await fixture.Browser.NewContextAsync(new() { Permissions = ["microphone"] });
+        await using var context = await fixture.NewContextAsync(new() { Permissions = ["microphone"] });
         // A long flow early in a full run shares two cores with every other test class: wait longer than Playwright's 30 s.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);

@@ -21,7 +21,7 @@ public sealed class PhoneLayoutBrowserTests(PhoneLayoutBrowserTests.Fixture fixt
     [Fact]
     public async Task SignedInPages_AtPhoneWidth_PassTheGateWithTablesKeysAndConfirmationsShown()
     {
-        await using var ownerContext = await fixture.Browser.NewContextAsync(Phone);
+        await using var ownerContext = await fixture.NewContextAsync(Phone);
         var owner = new AccountPages(await BrowserFixture.NewPageAsync(ownerContext), fixture.BaseAddress);
         var ownerClients = new ClientPages(owner.Page, fixture.BaseAddress);
         var page = owner.Page;
@@ -42,7 +42,7 @@ public sealed class PhoneLayoutBrowserTests(PhoneLayoutBrowserTests.Fixture fixt
         // A clinician joins, so the members table has two rows with every action.
         var clinicianEmail = $"clinician-{Guid.NewGuid():N}@example.com";
         await owner.InviteClinicianAsync(clinicianEmail);
-        await using var clinicianContext = await fixture.Browser.NewContextAsync(Phone);
+        await using var clinicianContext = await fixture.NewContextAsync(Phone);
         var clinician = new AccountPages(await BrowserFixture.NewPageAsync(clinicianContext), fixture.BaseAddress);
         await clinician.FollowEmailLinkAsync(clinicianEmail, "invitation");
         await clinician.Page.FillAsync("#display-name", "Jordan Park");

@@ -86,7 +86,7 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
             .HandleAsync(new SetAudioRetentionCommand(AudioRetention.SevenDays), ClientInfo.Unknown, CancellationToken.None));
         var clientId = await ConsentedClientAsync(factory, practice);
 
-        await using var context = await fixture.Browser.NewContextAsync(new() { Permissions = ["microphone"] });
+        await using var context = await fixture.NewContextAsync(new() { Permissions = ["microphone"] });
         await context.AddInitScriptAsync(CountDeliveredSamples);
         var page = await BrowserFixture.NewPageAsync(context);
         // The recorder asks before a reload while it records; the clinician confirms.

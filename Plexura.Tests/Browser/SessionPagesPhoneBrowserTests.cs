@@ -25,7 +25,7 @@ public sealed class SessionPagesPhoneBrowserTests(RecordingToTranscriptBrowserTe
         var practice = await PracticeArrange.CreateAsync(factory);
         var clientId = await RecordingToTranscriptBrowserTests.ConsentedClientAsync(factory, practice);
 
-        await using var context = await fixture.Browser.NewContextAsync(new()
+        await using var context = await fixture.NewContextAsync(new()
         {
             ViewportSize = new() { Width = 390, Height = 844 },
             IsMobile = true,

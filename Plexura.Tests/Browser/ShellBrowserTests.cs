@@ -13,7 +13,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     [Fact]
     public async Task HomePage_Interactive_TogglesDarkModeWithoutCspViolations()
     {
-        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await using var context = await fixture.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         await context.AddInitScriptAsync(ViolationScript);
         var page = await BrowserFixture.NewPageAsync(context);
         var problems = new ConcurrentQueue<string>();
@@ -45,7 +45,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     [Fact]
     public async Task NavDrawer_AtPhoneWidth_OpensOverThePageAndClosesAfterNavigation()
     {
-        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        await using var context = await fixture.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
         var page = await BrowserFixture.NewPageAsync(context);
         var shell = new ShellPage(page);
         await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
@@ -74,7 +74,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     [Fact]
     public async Task NavDrawer_AtDesktopWidth_StartsOpenAndTheToggleClosesIt()
     {
-        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        await using var context = await fixture.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var page = await BrowserFixture.NewPageAsync(context);
         var shell = new ShellPage(page);
         await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
@@ -95,7 +95,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     [Fact]
     public async Task SkipLink_FocusedThenEnter_ShowsItselfAndMovesFocusIntoMainOnTheSamePage()
     {
-        await using var context = await fixture.Browser.NewContextAsync();
+        await using var context = await fixture.NewContextAsync();
         var page = await BrowserFixture.NewPageAsync(context);
         var shell = new ShellPage(page);
         await shell.GotoAsync(fixture.BaseAddress, "/no-such-page");
@@ -121,7 +121,7 @@ public sealed class ShellBrowserTests(ShellBrowserTests.Fixture fixture) : IClas
     [Fact]
     public async Task UnknownPage_Opened_ShowsNotFoundInsideShell()
     {
-        await using var context = await fixture.Browser.NewContextAsync();
+        await using var context = await fixture.NewContextAsync();
         var page = await BrowserFixture.NewPageAsync(context);
         var shell = new ShellPage(page);
 

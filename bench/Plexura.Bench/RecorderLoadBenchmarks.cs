@@ -69,7 +69,8 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
             }
 
             var row = $"| {n} | {step.Sent} | {latency.P50Ms:F0} | {latency.P99Ms:F0} | {latency.MaxMs:F0} | {late.P99Ms:F0} | {step.Failed} | {step.Lost} | " +
-                      $"{step.Duplicated} | {(heap - heapBase) / 1024.0 / n:N0} | {(rss - rssBase) / 1024.0 / n:N0} | {step.CpuPercent:F0}% | {step.CpuMsPerChunk:F2} | {(ok ? "yes" : "no")} |";
+                      $"{step.Duplicated} | {(heap - heapBase) / 1024.0 / n:N0} | {(rss - rssBase) / 1024.0 / n:N0} | {step.CpuPercent:F0}% | {step.CpuMsPerChunk:F2} | " +
+                      $"{step.Gen2Collections} | {step.GcPauseMs:F0} | {(ok ? "yes" : "no")} |";
             rows.Add(row);
             Console.WriteLine(row);
             if (latency.P99Ms > 20 * TargetP99Ms || step.Lost > 0)
@@ -84,8 +85,8 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
         Console.WriteLine();
         Console.WriteLine($"Summary: recorders ({Environment.ProcessorCount} cores, {options.StepSeconds} s per step, one 5 s chunk per " +
                           $"{options.IntervalMs} ms per recorder)");
-        Console.WriteLine("| recorders | chunks | p50 ms | p99 ms | max ms | send lag p99 ms | failed tries | lost | duplicated | heap KB/rec | RSS KB/rec | CPU | CPU ms/chunk | ok |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| recorders | chunks | p50 ms | p99 ms | max ms | send lag p99 ms | failed tries | lost | duplicated | heap KB/rec | RSS KB/rec | CPU | CPU ms/chunk | gen2 GCs | GC pause ms | ok |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in rows)
         {
             Console.WriteLine(row);
@@ -200,6 +201,8 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
         var interval = TimeSpan.FromMilliseconds(options.IntervalMs);
         var duration = TimeSpan.FromSeconds(options.StepSeconds);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var gen2Before = GC.CollectionCount(2);
+        var pauseBefore = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
 
         await Task.WhenAll(recorders.Select(async (recorder, index) =>
@@ -266,7 +269,8 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         return new StepResult(sent, failed, lost, duplicated, [.. latencies], [.. lateness],
-            100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds / Environment.ProcessorCount, sent == 0 ? 0 : cpu.TotalMilliseconds / sent);
+            100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds / Environment.ProcessorCount, sent == 0 ? 0 : cpu.TotalMilliseconds / sent,
+            GC.CollectionCount(2) - gen2Before, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
     }
 
     private static async Task<(HttpStatusCode Status, bool Duplicate)> PutAsync(HttpClient http, string sessionId, int sequence, byte[] wav)
@@ -389,7 +393,8 @@ internal sealed class RecorderLoadBenchmarks(BenchOptions options)
         public int NextSequence { get; set; }
     }
 
-    private sealed record StepResult(int Sent, int Failed, int Lost, int Duplicated, long[] Latencies, long[] Lateness, double CpuPercent, double CpuMsPerChunk);
+    private sealed record StepResult(int Sent, int Failed, int Lost, int Duplicated, long[] Latencies, long[] Lateness, double CpuPercent, double CpuMsPerChunk,
+        int Gen2Collections, double GcPauseMs);
 
     /// <summary>OpenAI's <c>POST /v1/audio/transcriptions</c> on loopback, answering every request at once with one line of text.</summary>
     /// <remarks>The request is read completely (the multipart upload is part of the measured path); the model's time is zero.</remarks>

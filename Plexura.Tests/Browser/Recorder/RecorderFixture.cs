@@ -54,7 +54,7 @@ public sealed class RecorderFixture : IAsyncLifetime
     /// <summary>A page of a new context on the test page, with the module loaded.</summary>
     public async Task<(IBrowserContext Context, IPage Page)> OpenAsync()
     {
-        var context = await Browser.NewContextAsync(new() { Permissions = ["microphone"] });
+        var context = await BrowserFixture.NewContextAsync(Browser, new() { Permissions = ["microphone"] });
         var page = await context.NewPageAsync();
         await GotoTestPageAsync(page);
         return (context, page);
