@@ -141,9 +141,8 @@ public static class DependencyInjection
         services.AddSingleton(sp =>
         {
             var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value.SqlitePath;
-            return new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path), backgroundCheckpoints: true);
+            return new SqliteDatabase(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
         });
-        services.AddHostedService<SqliteCheckpointer>();
         services.AddSingleton<SqliteMigrator>();
         services.AddKeyedSingleton<IStorageEngine, SqliteEngine>(MainEngineKey);
         services.AddSingleton<IFreeSpaceScrubber, SqliteFreeSpaceScrubber>();

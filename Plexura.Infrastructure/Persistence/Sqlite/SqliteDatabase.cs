@@ -25,18 +25,9 @@ public sealed class SqliteDatabase
     /// Overwrite deleted content with zeros (<c>PRAGMA secure_delete</c>), so a deleted row's bytes do not linger in
     /// free pages of the file: on for the key vault, where a deleted key must be gone from later copies of the file.
     /// </param>
-    /// <param name="backgroundCheckpoints">
-    /// No connection checkpoints the write-ahead log when it commits (<c>PRAGMA wal_autocheckpoint = 0</c>): a
-    /// <see cref="SqliteCheckpointer"/> does it in the background. Otherwise the commit that crosses 1,000 pages copies
-    /// about 4 MB back into the database and syncs it while every other writer waits. On for the main database.
-    /// </param>
-    public SqliteDatabase(string path, bool secureDelete = false, bool backgroundCheckpoints = false)
+    public SqliteDatabase(string path, bool secureDelete = false)
     {
-        // The log file is cut back to 64 MB when it is reset, whatever size a burst grew it to.
-        _pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA journal_size_limit = 67108864;"
-            + (secureDelete ? " PRAGMA secure_delete = ON;" : string.Empty)
-            + (backgroundCheckpoints ? " PRAGMA wal_autocheckpoint = 0;" : string.Empty);
-        BackgroundCheckpoints = backgroundCheckpoints;
+        _pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;" + (secureDelete ? " PRAGMA secure_delete = ON;" : string.Empty);
         var full = Path.GetFullPath(path);
         OwnerOnlyFiles.EnsureFolder(Path.GetDirectoryName(full)!);
         OwnerOnlyFiles.EnsureFile(full);
@@ -55,9 +46,6 @@ public sealed class SqliteDatabase
 
     /// <summary>The database file.</summary>
     public string FilePath { get; }
-
-    /// <summary>Whether commits leave checkpoints to a <see cref="SqliteCheckpointer"/>.</summary>
-    public bool BackgroundCheckpoints { get; }
 
     /// <summary>Makes the database file and its -wal and -shm companions, where present, readable by the owner only.</summary>
     public void RestrictFiles()
