@@ -116,6 +116,7 @@ public static class DependencyInjection
         services.AddScoped<GetAuditVerificationHandler>();
         services.AddJobHandler<AuditCheckpointJob>();
         services.AddRecurringJob<AuditCheckpointSweepJob>(AuditCheckpointSweepJob.Every);
+        services.AddRecurringJob<QueueHistoryCleanupJob>(QueueHistoryCleanupJob.Every);
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionValidator>();

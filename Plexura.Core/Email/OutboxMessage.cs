@@ -167,6 +167,12 @@ public interface IOutboxRepository
     Task<IReadOnlyList<OutboxMessage>> ListUnfinishedAsync(CancellationToken ct);
 
     /// <summary>
+    /// Deletes messages queued before <paramref name="before"/> that are finished (sent, suppressed or failed for
+    /// good); returns how many. A message still waiting or being sent stays, whatever its age.
+    /// </summary>
+    Task<int> DeleteFinishedBeforeAsync(DateTimeOffset before, CancellationToken ct);
+
+    /// <summary>
     /// Replaces the message if its stored version is still the one it carries (a claim or an outcome); throws
     /// <see cref="ConcurrencyConflictException"/> when another worker changed it first.
     /// </summary>

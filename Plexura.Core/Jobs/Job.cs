@@ -65,7 +65,8 @@ public sealed record Job(
     public static Job From(JobRequest request, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new Job(JobId.New(), request.Kind, request.PracticeId, request.Payload, request.DedupeKey, now)
+        // The id carries the creation time (UUIDv7 from the app's clock), so id order is creation order.
+        return new Job(new JobId(Guid.CreateVersion7(now)), request.Kind, request.PracticeId, request.Payload, request.DedupeKey, now)
         {
             NotBefore = request.NotBefore ?? now,
         };
@@ -152,6 +153,12 @@ public interface IJobStore
 
     /// <summary>Every <see cref="JobStatus.Failed"/> job.</summary>
     Task<IReadOnlyList<Job>> ListFailedAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Deletes <see cref="JobStatus.Done"/> jobs that finished before <paramref name="before"/>, recurring ones
+    /// excepted; returns how many. Pending, running and failed jobs stay, whatever their age.
+    /// </summary>
+    Task<int> DeleteDoneBeforeAsync(DateTimeOffset before, CancellationToken ct);
 
     /// <summary>
     /// Replaces the job if its stored version is still the one it carries; <see cref="ConcurrencyConflictException"/>

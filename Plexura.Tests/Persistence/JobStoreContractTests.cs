@@ -90,6 +90,35 @@ public abstract class JobStoreContractTests<TFixture>(TFixture fixture)
     }
 
     [EngineFact]
+    public async Task DeleteDoneBefore_DeletesDoneJobsFinishedBeforeTheCutoff_AndKeepsEveryOtherJob()
+    {
+        var done = await FinishAsync(await EnqueueAsync("cleanup"), j => j.Completed(Now));
+        var failed = await FinishAsync(await EnqueueAsync("cleanup"), j => j.Failed(Now, "500"));
+        var pending = await EnqueueAsync("cleanup");
+        var running = await Store.UpdateAsync((await EnqueueAsync("cleanup")).Claim("runner-a", Now, Lease), Ct);
+        var recurring = await FinishAsync(await EnqueueAsync("cleanup", RecurringJob.DedupeKeyOf($"cleanup-{Guid.NewGuid():N}")), j => j.Completed(Now));
+        var finishesLate = await EnqueueAsync("cleanup");
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        var cutoff = Now;
+        await FinishAsync(finishesLate, j => j.Completed(Now));
+        var young = await FinishAsync(await EnqueueAsync("cleanup"), j => j.Completed(Now));
+
+        var deleted = await Store.DeleteDoneBeforeAsync(cutoff, Ct);
+
+        Assert.InRange(deleted, 1, int.MaxValue);
+        Assert.Null(await Store.GetAsync(done.Id, Ct));
+        foreach (var kept in new[] { failed, pending, running, recurring, finishesLate, young })
+        {
+            Assert.NotNull(await Store.GetAsync(kept.Id, Ct));
+        }
+
+        // The deleted job's key is free again: the same work could be queued anew (callers stop queueing it long before).
+        await Queue.EnqueueAsync(new JobRequest(done.Kind, null, "{}", done.DedupeKey), Ct);
+        Assert.Equal(JobStatus.Pending, (await Store.FindByDedupeKeyAsync(done.DedupeKey, Ct))!.Status);
+        Assert.Equal(0, await Store.DeleteDoneBeforeAsync(cutoff, Ct));
+    }
+
+    [EngineFact]
     public async Task Update_TwoRunnersClaimTheSameRead_OnlyTheFirstWins()
     {
         var job = await EnqueueAsync("claim");
@@ -160,7 +189,16 @@ public abstract class JobStoreContractTests<TFixture>(TFixture fixture)
         Assert.True(stats.OldestWaitingAge >= fixture.Time.GetUtcNow() - oldest.NotBefore);
     }
 
+    private DateTimeOffset Now => fixture.Time.GetUtcNow();
+
     private static string NewKey(string kind) => $"{kind}/{Guid.NewGuid():N}";
+
+    /// <summary>Claims the job and stores the outcome <paramref name="finish"/> gives it.</summary>
+    private async Task<Job> FinishAsync(Job job, Func<Job, Job> finish)
+    {
+        var claimed = await Store.UpdateAsync(job.Claim("runner-a", Now, Lease), Ct);
+        return await Store.UpdateAsync(finish(claimed), Ct);
+    }
 
     private async Task<Job> EnqueueAsync(string kind, string? key = null, PracticeId? practice = null)
     {

@@ -138,6 +138,41 @@ public abstract class OutboxRepositoryContractTests<TFixture>(TFixture fixture)
         new EmailMessage("dana.reyes@example.com", "Verify your email", "Open https://app.plexura.ai/verify/abc", "<a href=\"https://app.plexura.ai/verify/abc\">Verify</a>", $"verify/{Guid.NewGuid():N}", "email-verification"),
         now);
 
+    [EngineFact]
+    public async Task DeleteFinishedBefore_DeletesFinishedMessagesQueuedBeforeTheCutoff_PageAfterPage_AndKeepsTheRest()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var email = new EmailMessage("sam.ortiz@example.com", "Subject", "Text", "<p>Html</p>", $"k/{Guid.NewGuid():N}", "invitation");
+        // More than one page of the walk (500), all sent.
+        var sent = Enumerable.Range(0, 520).Select(_ => NewMessage(now)).ToList();
+        var suppressed = OutboxMessage.Suppressed("password-reset", now);
+        var failed = OutboxMessage.Queue(email, now).Claim("worker-a", now, TimeSpan.FromMinutes(1)).Failed(now, "422", keepContent: false);
+        var pending = OutboxMessage.Queue(email, now);
+        var sending = OutboxMessage.Queue(email, now).Claim("worker-a", now, TimeSpan.FromMinutes(1));
+        foreach (var message in sent.Append(suppressed).Append(failed).Append(pending).Append(sending))
+        {
+            await Outbox.AddAsync(message, Ct);
+        }
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        var cutoff = fixture.Time.GetUtcNow();
+        var young = NewMessage(cutoff);
+        await Outbox.AddAsync(young, Ct);
+
+        var deleted = await Outbox.DeleteFinishedBeforeAsync(cutoff, Ct);
+
+        Assert.InRange(deleted, 522, int.MaxValue);
+        foreach (var gone in sent.Append(suppressed).Append(failed))
+        {
+            Assert.Null(await Outbox.GetAsync(gone.Id, Ct));
+        }
+
+        Assert.NotNull(await Outbox.GetAsync(pending.Id, Ct));
+        Assert.NotNull(await Outbox.GetAsync(sending.Id, Ct));
+        Assert.NotNull(await Outbox.GetAsync(young.Id, Ct));
+        Assert.Equal(0, await Outbox.DeleteFinishedBeforeAsync(cutoff, Ct));
+    }
+
     private static OutboxMessage NewMessage(DateTimeOffset createdAt) => new(
         Guid.CreateVersion7(createdAt),
         "dana.reyes@example.com",

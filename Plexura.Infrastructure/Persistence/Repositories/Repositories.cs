@@ -145,6 +145,14 @@ internal sealed class OutboxRepository(IDocumentStore store) : IOutboxRepository
         return [.. pending.Concat(sending).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id.ToString("D"), StringComparer.Ordinal)];
     }
 
+    public Task<int> DeleteFinishedBeforeAsync(DateTimeOffset before, CancellationToken ct) =>
+        OldestFirst.DeleteAsync(
+            _messages,
+            m => m.CreatedAt < before,
+            m => m.Status is OutboxStatus.Sent or OutboxStatus.Suppressed or OutboxStatus.Failed,
+            m => (m.Id.ToString("D"), m.Version),
+            ct);
+
     public Task<OutboxMessage> UpdateAsync(OutboxMessage message, CancellationToken ct) =>
         _messages.ReplaceAsync(DocumentScope.Global, message, ct);
 }
@@ -178,5 +186,68 @@ internal sealed class JobRepository(IDocumentStore store) : IJobStore
     public Task<IReadOnlyList<Job>> ListFailedAsync(CancellationToken ct) =>
         _jobs.FindManyAsync(DocumentScope.Global, StatusField, nameof(JobStatus.Failed), ct);
 
+    public Task<int> DeleteDoneBeforeAsync(DateTimeOffset before, CancellationToken ct) =>
+        OldestFirst.DeleteAsync(
+            _jobs,
+            j => j.CreatedAt < before,
+            j => j is { Status: JobStatus.Done, FinishedAt: { } finished } && finished < before
+                 && !j.DedupeKey.StartsWith(RecurringJob.DedupeKeyOf(string.Empty), StringComparison.Ordinal),
+            j => (j.Id.ToString(), j.Version),
+            ct);
+
     public Task<Job> UpdateAsync(Job job, CancellationToken ct) => _jobs.ReplaceAsync(DocumentScope.Global, job, ct);
+}
+
+/// <summary>Deletes old documents of a global collection whose ids are UUIDv7 from the app's clock (id order is age order).</summary>
+internal static class OldestFirst
+{
+    private const int PageSize = 500;
+
+    /// <summary>
+    /// Walks the collection in id order while <paramref name="old"/> holds, deleting the documents <paramref name="due"/>
+    /// picks; a document changed since it was read (a retry, say) is kept. Returns how many were deleted.
+    /// </summary>
+    public static async Task<int> DeleteAsync<T>(
+        IDocumentCollection<T> collection, Func<T, bool> old, Func<T, bool> due, Func<T, (string Id, long Version)> key, CancellationToken ct)
+        where T : class
+    {
+        var deleted = 0;
+        string? after = null;
+        while (true)
+        {
+            var page = await collection.FindPageAsync(DocumentScope.Global, new DocumentPageQuery(PageSize) { AfterId = after }, ct);
+            foreach (var document in page)
+            {
+                if (!old(document))
+                {
+                    // Every later id is younger.
+                    return deleted;
+                }
+
+                if (!due(document))
+                {
+                    continue;
+                }
+
+                var (id, version) = key(document);
+                try
+                {
+                    await collection.DeleteAsync(DocumentScope.Global, id, version, ct);
+                    deleted++;
+                }
+                catch (Exception e) when (e is ConcurrencyConflictException or RecordNotFoundException)
+                {
+                    // Changed since the read (no longer what was judged old and finished), or another instance's
+                    // cleanup deleted it first.
+                }
+            }
+
+            if (page.Count < PageSize)
+            {
+                return deleted;
+            }
+
+            after = key(page[^1]).Id;
+        }
+    }
 }

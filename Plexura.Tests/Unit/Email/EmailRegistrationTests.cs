@@ -38,6 +38,8 @@ public sealed class EmailRegistrationTests
         public Task<IReadOnlyList<OutboxMessage>> ListUnfinishedAsync(CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
 
+        public Task<int> DeleteFinishedBeforeAsync(DateTimeOffset before, CancellationToken ct) => Task.FromResult(0);
+
         public Task<OutboxMessage> UpdateAsync(OutboxMessage message, CancellationToken ct) => Task.FromResult(message);
     }
 }
