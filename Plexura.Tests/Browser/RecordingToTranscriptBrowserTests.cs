@@ -28,8 +28,8 @@ namespace Plexura.Tests.Browser;
 /// Continuity is checked at the far end: the audio the fake OpenAI server decoded, joined in segment order, is exactly
 /// the audio the app stored from the recorder's chunks (sequences 0 to n-1, each once), so nothing was lost or doubled
 /// at a chunk or segment boundary, through the reload or while offline; and its length is what the page's AudioWorklet
-/// delivered to the recorder, counted by the test in the tab's session storage across the reload (at most the batch in
-/// flight at the reload may be missing). The test's clock only checks that the microphone ran about as long as the
+/// delivered to the recorder, counted by the test in the tab's session storage across the reload (less at most the
+/// batches whose IndexedDB writes were still uncommitted at the reload, see <see cref="MaxInFlightSamples"/>). The test's clock only checks that the microphone ran about as long as the
 /// test recorded: Chromium's file-backed fake microphone skips buffers when the machine is starved, so the clock is not
 /// an exact measure of the audio. The recording is long enough for the planner to cut at least two segments while it runs (near 60 s
 /// and 120 s after their starts), so segment boundaries are checked as well as chunk boundaries. The practice keeps audio
@@ -50,8 +50,13 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
     /// <summary>Where the init script keeps the count of samples the worklet delivered in this tab (survives the reload).</summary>
     private const string DeliveredKey = "plexura-test-delivered-samples";
 
-    /// <summary>At most two 100 ms worklet batches may be in flight when the page unloads.</summary>
-    private const int MaxInFlightSamples = 2 * SampleRate / 10;
+    /// <summary>
+    /// What may be missing after the reload: the recorder stores every 100 ms batch in its own IndexedDB transaction,
+    /// and the browser aborts the ones not yet committed when the page unloads. Idle that is one or two batches; with
+    /// another browser flow on the same two cores it measured six (0.6 s). A lost chunk (5 s), or a batch lost at each of
+    /// the ~30 chunk boundaries (3 s), is still far outside 1.5 s; and boundaries are checked sample for sample above.
+    /// </summary>
+    private const int MaxInFlightSamples = 15 * SampleRate / 10;
 
     /// <summary>
     /// Counts the samples of every "pcm" message a worklet port delivers to the page, before the recorder's handler
@@ -171,7 +176,7 @@ public sealed class RecordingToTranscriptBrowserTests(RecordingToTranscriptBrows
         Assert.True(stored.AsSpan().SequenceEqual(sent), "The audio sent for transcription differs from the audio stored.");
         Assert.All(fixture.OpenAi.Transcribed, r => Assert.False(r.IsSilent));
 
-        // Exactly what the worklet delivered, less at most the batch in flight at the reload; never more.
+        // Exactly what the worklet delivered, less at most the batches still being written at the reload; never more.
         var seconds = stored.Length / 2.0 / SampleRate;
         var delivered = long.Parse(await page.EvaluateAsync<string>($"() => sessionStorage.getItem('{DeliveredKey}') ?? '0'"), System.Globalization.CultureInfo.InvariantCulture);
         var report = FormattableString.Invariant(
