@@ -11,8 +11,8 @@ namespace Plexura.Core.Jobs;
 /// <para>A finished job's dedupe key stops the same work being queued again, so the history is kept for longer than
 /// any caller queues a key again: a segment's job is queued while its session records (and finds its text stored if
 /// it runs again), a drafting request once per request, an audit checkpoint once per practice and day, audio deletion
-/// once per transcription; Stripe retries a webhook for three days. Failed jobs stay until retried, and anything still
-/// waiting or running stays.</para>
+/// once per transcription, a seat sync under a fresh key each time (Stripe webhooks are deduplicated in their own
+/// collection, which this leaves alone). Failed jobs stay until retried, and anything still waiting or running stays.</para>
 /// <para>Jobs hold ids only, and a delivered email's subject and bodies were emptied when it was sent through the
 /// provider, so nothing deleted here is PHI: the counts are logged, not audited.</para>
 /// </remarks>

@@ -34,6 +34,8 @@ public static class PageGate
           const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
             + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.') : '');
           for (const el of document.body.querySelectorAll('*')) {
+            // MudBlazor's click ripple grows past its button, which clips it, and is removed after its animation.
+            if (el.classList.contains('mud-ripple-effect')) continue;
             const r = el.getBoundingClientRect();
             if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
             const right = r.right + window.scrollX;
