@@ -35,6 +35,9 @@ public static class JobServiceCollectionExtensions
 /// <param name="Every">The time from the end of one run to the next.</param>
 public sealed record RecurringJob(Type HandlerType, TimeSpan Every)
 {
+    /// <summary>What every recurring job's dedupe key starts with.</summary>
+    public const string DedupeKeyPrefix = "recurring/";
+
     /// <summary>The dedupe key of the one stored job of a recurring <paramref name="kind"/>.</summary>
-    public static string DedupeKeyOf(string kind) => "recurring/" + kind;
+    public static string DedupeKeyOf(string kind) => DedupeKeyPrefix + kind;
 }

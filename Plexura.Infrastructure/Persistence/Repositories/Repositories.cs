@@ -191,7 +191,7 @@ internal sealed class JobRepository(IDocumentStore store) : IJobStore
             _jobs,
             j => j.CreatedAt < before,
             j => j is { Status: JobStatus.Done, FinishedAt: { } finished } && finished < before
-                 && !j.DedupeKey.StartsWith(RecurringJob.DedupeKeyOf(string.Empty), StringComparison.Ordinal),
+                 && !j.DedupeKey.StartsWith(RecurringJob.DedupeKeyPrefix, StringComparison.Ordinal),
             j => (j.Id.ToString(), j.Version),
             ct);
 
